@@ -431,14 +431,18 @@ def cmd_test(args):
         and not shutil.which("chromium-browser")
     ):
         raise SetupError("the browser tours need Chromium: install it (Debian: apt-get install chromium).")
-    conf = write_config(pg, "test", free_port())
     dbname = args.db
-    drop_database(pg, dbname)
-    create_database(conf, dbname, "en_US")
-    log_file = CACHE / "test-odoo.log"
-    tags = ",".join(f"/{name}" for name in ADDONS)
-    odoo_rc, odoo_counts, skipped = run_odoo_tests(conf, dbname, tags, log_file)
-    pytest_rc, pytest_counts = run_pytest(conf, dbname)
+    conf = write_config(pg, dbname, free_port())
+    reuse = args.update and database_exists(pg, dbname)
+    if not reuse:
+        drop_database(pg, dbname)
+        create_database(conf, dbname, "en_US")
+    log_file = CACHE / f"{dbname}-odoo.log"
+    tags = args.tags or ",".join(f"/{name}" for name in ADDONS)
+    odoo_rc, odoo_counts, skipped = run_odoo_tests(conf, dbname, tags, log_file, "-u" if reuse else "-i")
+    pytest_rc, pytest_counts = (
+        run_pytest(conf, dbname) if not args.no_pytest else (0, {"passed": 0, "failed": 0})
+    )
     passed = odoo_counts["passed"] + pytest_counts["passed"]
     failed = odoo_counts["failed"] + pytest_counts["failed"]
     problems = []
@@ -448,20 +452,20 @@ def cmd_test(args):
         problems.append("skipped tests count as failures: " + "; ".join(skipped))
     if pytest_rc:
         problems.append(f"pytest failed (exit {pytest_rc})")
-    if not args.keep_db and not problems:
+    if not args.keep_db and not args.update and not problems:
         drop_database(pg, dbname)
     print(f"summary: {passed} passed, {failed + len(skipped)} failed", flush=True)
     if problems:
         raise SetupError("\n  ".join(["tests did not pass:", *problems]))
 
 
-def run_odoo_tests(conf, dbname, tags, log_file):
+def run_odoo_tests(conf, dbname, tags, log_file, install_flag):
     say(f"installing the addons with tests enabled ({tags})")
     cmd = odoo_cmd(
         conf,
         "-d",
         dbname,
-        "-i",
+        install_flag,
         ",".join(ADDONS),
         "--stop-after-init",
         "--test-enable",
@@ -589,6 +593,13 @@ def main(argv=None):
     test_p = sub.add_parser("test", help="run every test on a fresh database")
     test_p.add_argument("--db", default="clinic_test", help="test database name (default: clinic_test)")
     test_p.add_argument("--keep-db", action="store_true", help="keep the test database afterwards")
+    test_p.add_argument(
+        "--update",
+        action="store_true",
+        help="developers: reuse the test database if it exists (-u instead of a fresh install) and keep it",
+    )
+    test_p.add_argument("--tags", help="developers: Odoo --test-tags instead of every clinic addon")
+    test_p.add_argument("--no-pytest", action="store_true", help="developers: skip the top-level tests/")
     test_p.set_defaults(func=cmd_test)
     i18n_p = sub.add_parser("i18n", help="refresh the addons' .pot files and merge them into zh_CN.po")
     i18n_p.add_argument("--db", default="clinic_i18n", help="database to export from (default: clinic_i18n)")

@@ -109,9 +109,7 @@ def obtain_odoo_source(source):
         with tarfile.open(archive) as tar:
             tar.extractall(src, filter="data")
     found = [
-        p.parent
-        for p in [src / "setup.py", *src.glob("*/setup.py")]
-        if (p.parent / "odoo" / "release.py").is_file()
+        p.parent for p in [src / "setup.py", *src.glob("*/setup.py")] if (p.parent / "odoo" / "release.py").is_file()
     ]
     if not found:
         raise SetupError(f"{source} holds no Odoo source tree (no setup.py beside odoo/release.py).")
@@ -149,9 +147,7 @@ def install_odoo_requirements(req_file):
     for line in lines:
         if line.strip().lower().startswith("python-ldap"):
             continue  # only auth_ldap needs it, and it needs LDAP headers to build
-        relaxed.append(
-            re.sub(r"==\s*(\d+\.\d+)(\.[\w.]+)?", lambda m: f"~={m.group(1)}{m.group(2) or '.0'}", line)
-        )
+        relaxed.append(re.sub(r"==\s*(\d+\.\d+)(\.[\w.]+)?", lambda m: f"~={m.group(1)}{m.group(2) or '.0'}", line))
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as tmp:
         tmp.write("\n".join(relaxed) + "\n")
     pip(["install", "-r", tmp.name], "Odoo's requirements (newer patch releases)")
@@ -271,9 +267,7 @@ def start_embedded_postgres():
     conn = try_connect({"host": info["socket"], "port": info["port"], "user": "postgres"})
     if not conn:
         raise SetupError(f"the project-local PostgreSQL server at {info['socket']} does not answer.")
-    return usable_role(
-        conn, {"host": info["socket"], "port": info["port"], "user": "postgres", "password": None}
-    )
+    return usable_role(conn, {"host": info["socket"], "port": info["port"], "user": "postgres", "password": None})
 
 
 def database_exists(pg, dbname):
@@ -338,9 +332,7 @@ def create_database(conf, dbname, lang):
 
 def install_addons(conf, dbname, *extra):
     say(f"installing {', '.join(ADDONS)} into {dbname}")
-    return run_cmd(
-        odoo_cmd(conf, "-d", dbname, "-i", ",".join(ADDONS), "--stop-after-init", *extra), check=False
-    )
+    return run_cmd(odoo_cmd(conf, "-d", dbname, "-i", ",".join(ADDONS), "--stop-after-init", *extra), check=False)
 
 
 def free_port():
@@ -402,9 +394,7 @@ def set_users_language(conf, dbname, lang):
 
 def print_welcome(args):
     width = max(len(login) for login, _, _ in DEMO_LOGINS)
-    logins = "\n".join(
-        f"    {login:<{width}}  password {pw:<{width}}  {role}" for login, pw, role in DEMO_LOGINS
-    )
+    logins = "\n".join(f"    {login:<{width}}  password {pw:<{width}}  {role}" for login, pw, role in DEMO_LOGINS)
     print(
         textwrap.dedent(f"""
         ============================================================
@@ -425,11 +415,7 @@ SKIP_RE = re.compile(r" INFO \S+ (odoo\.addons\.\S+): skipped (.*)")
 
 def cmd_test(args):
     pg = prepare(ROOT / "requirements.txt")
-    if (
-        not shutil.which("chromium")
-        and not shutil.which("google-chrome")
-        and not shutil.which("chromium-browser")
-    ):
+    if not shutil.which("chromium") and not shutil.which("google-chrome") and not shutil.which("chromium-browser"):
         raise SetupError("the browser tours need Chromium: install it (Debian: apt-get install chromium).")
     dbname = args.db
     conf = write_config(pg, dbname, free_port())
@@ -438,11 +424,12 @@ def cmd_test(args):
         drop_database(pg, dbname)
         create_database(conf, dbname, "en_US")
     log_file = CACHE / f"{dbname}-odoo.log"
-    tags = args.tags or ",".join(f"/{name}" for name in ADDONS)
-    odoo_rc, odoo_counts, skipped = run_odoo_tests(conf, dbname, tags, log_file, "-u" if reuse else "-i")
-    pytest_rc, pytest_counts = (
-        run_pytest(conf, dbname) if not args.no_pytest else (0, {"passed": 0, "failed": 0})
+    addons = args.addons.split(",") if args.addons else ADDONS
+    tags = args.tags or ",".join(f"/{name}" for name in addons)
+    odoo_rc, odoo_counts, skipped = run_odoo_tests(
+        conf, dbname, addons, tags, log_file, install_flag="-u" if reuse else "-i"
     )
+    pytest_rc, pytest_counts = run_pytest(conf, dbname) if not args.no_pytest else (0, {"passed": 0, "failed": 0})
     passed = odoo_counts["passed"] + pytest_counts["passed"]
     failed = odoo_counts["failed"] + pytest_counts["failed"]
     problems = []
@@ -459,14 +446,14 @@ def cmd_test(args):
         raise SetupError("\n  ".join(["tests did not pass:", *problems]))
 
 
-def run_odoo_tests(conf, dbname, tags, log_file, install_flag):
+def run_odoo_tests(conf, dbname, addons, tags, log_file, *, install_flag):
     say(f"installing the addons with tests enabled ({tags})")
     cmd = odoo_cmd(
         conf,
         "-d",
         dbname,
         install_flag,
-        ",".join(ADDONS),
+        ",".join(addons),
         "--stop-after-init",
         "--test-enable",
         "--test-tags",
@@ -598,6 +585,7 @@ def main(argv=None):
         action="store_true",
         help="developers: reuse the test database if it exists (-u instead of a fresh install) and keep it",
     )
+    test_p.add_argument("--addons", help="developers: install only these addons (comma-separated)")
     test_p.add_argument("--tags", help="developers: Odoo --test-tags instead of every clinic addon")
     test_p.add_argument("--no-pytest", action="store_true", help="developers: skip the top-level tests/")
     test_p.set_defaults(func=cmd_test)

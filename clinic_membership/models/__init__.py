@@ -1,1 +1,9 @@
-
+from . import clinic_membership_tier
+from . import clinic_tier_change
+from . import clinic_points_move
+from . import clinic_points_allocation
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import product_template
+from . import account_move

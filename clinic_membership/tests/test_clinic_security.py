@@ -9,9 +9,7 @@ class TestClinicSecurity(TransactionCase):
         self.assertTrue(director.has_group("clinic_membership.group_clinic_user"))
 
     def test_accountant_is_not_a_manager(self):
-        accountant = new_test_user(
-            self.env, "t_accountant", groups="clinic_membership.group_clinic_accountant"
-        )
+        accountant = new_test_user(self.env, "t_accountant", groups="clinic_membership.group_clinic_accountant")
         self.assertTrue(accountant.has_group("clinic_membership.group_clinic_user"))
         self.assertTrue(accountant.has_group("account.group_account_invoice"))
         self.assertFalse(accountant.has_group("clinic_membership.group_clinic_manager"))

@@ -1,0 +1,227 @@
+import math
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_round
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    clinic_points_move_ids = fields.One2many("clinic.points.move", "source_move_id", string="Points Earned")
+    clinic_points_redeemed_ids = fields.One2many("clinic.points.move", "redeemed_on_move_id", string="Points Redeemed")
+    clinic_points_earned = fields.Integer(compute="_compute_clinic_points", string="Points")
+    clinic_points_redeemed = fields.Integer(compute="_compute_clinic_points", string="Points Used")
+
+    @api.depends("clinic_points_move_ids.points", "clinic_points_redeemed_ids.points")
+    def _compute_clinic_points(self):
+        for move in self:
+            move.clinic_points_earned = sum(move.clinic_points_move_ids.mapped("points"))
+            move.clinic_points_redeemed = -sum(move.clinic_points_redeemed_ids.mapped("points"))
+
+    # ------------------------------------------------------------------ hooks
+
+    def _post(self, soft=True):
+        posted = super()._post(soft)
+        posted._clinic_sync_points()
+        posted._clinic_upgrade_members("posted")
+        return posted
+
+    def button_draft(self):
+        result = super().button_draft()
+        self._clinic_sync_points()
+        return result
+
+    def button_cancel(self):
+        result = super().button_cancel()
+        self._clinic_sync_points()
+        self._clinic_restore_redeemed_points()
+        return result
+
+    def unlink(self):
+        self._clinic_restore_redeemed_points()
+        return super().unlink()
+
+    def _invoice_paid_hook(self):
+        result = super()._invoice_paid_hook()
+        self._clinic_upgrade_members("paid")
+        return result
+
+    # ------------------------------------------------------------------ points earned
+
+    def _clinic_member(self):
+        """The member behind a customer invoice or credit note of the member's own company."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if (
+            self.move_type in ("out_invoice", "out_refund")
+            and partner.is_member
+            and partner.member_company_id == self.company_id
+        ):
+            return partner
+        return self.env["res.partner"]
+
+    def _clinic_sync_points(self):
+        """Make the points of each document match its state, whatever happened before.
+
+        A posted document holds its earning (or claw-back) once; a document that is not
+        posted holds none. Posting again after a reset never earns twice.
+        """
+        Points = self.env["clinic.points.move"].sudo()
+        for move in self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund")):
+            current = sum(move.sudo().clinic_points_move_ids.mapped("points"))
+            if move.state == "posted" and not current:
+                vals = move._clinic_points_vals()
+                if vals:
+                    Points.create(vals)
+            elif move.state != "posted" and current:
+                earnings = move.sudo().clinic_points_move_ids
+                Points.create(
+                    {
+                        "partner_id": earnings[0].partner_id.id,
+                        "company_id": move.company_id.id,
+                        "move_type": "reversal",
+                        "points": -current,
+                        "source_move_id": move.id,
+                        "reversed_move_id": earnings.filtered(lambda m: m.move_type == "earn")[-1:].id,
+                        "lot_id": earnings.filtered(lambda m: m.points > 0)[-1:].id,
+                        "source_ref": self.env._("%s reset to draft or cancelled", move.name),
+                    }
+                )
+
+    def _clinic_points_vals(self):
+        if self.move_type == "out_invoice":
+            return self._clinic_earn_vals()
+        return self._clinic_clawback_vals()
+
+    def _clinic_earn_vals(self):
+        member = self._clinic_member()
+        if not member or not member.tier_id:
+            return None
+        date = self.invoice_date or fields.Date.context_today(self)
+        multiplier, campaign = self.env["clinic.points.move"]._get_earn_multiplier(member, date)
+        raw = self.amount_untaxed_signed * member.tier_id.points_per_unit * multiplier
+        points = math.floor(float_round(raw, precision_digits=6))
+        if points <= 0:
+            return None
+        return {
+            "partner_id": member.id,
+            "company_id": self.company_id.id,
+            "date": date,
+            "move_type": "earn",
+            "points": points,
+            "source_move_id": self.id,
+            "campaign_id": campaign.id,
+            "source_ref": self.name,
+        }
+
+    def _clinic_clawback_vals(self):
+        """A credit note claws back the points its invoice earned, in proportion (all of them when full)."""
+        origin = self.reversed_entry_id
+        if not origin or origin.move_type != "out_invoice":
+            return None
+        earned_rows = origin.sudo().clinic_points_move_ids
+        left = sum(earned_rows.mapped("points")) + sum(
+            origin.reversal_move_ids.filtered(lambda m: m != self).sudo().clinic_points_move_ids.mapped("points")
+        )
+        if left <= 0 or not origin.amount_untaxed_signed:
+            return None
+        earned = sum(earned_rows.filtered(lambda m: m.points > 0).mapped("points"))
+        share = abs(self.amount_untaxed_signed) / abs(origin.amount_untaxed_signed)
+        points = min(left, round(earned * share))
+        if points <= 0:
+            return None
+        earn = earned_rows.filtered(lambda m: m.move_type == "earn")[-1:]
+        return {
+            "partner_id": earn.partner_id.id or origin.commercial_partner_id.id,
+            "company_id": self.company_id.id,
+            "date": self.invoice_date or fields.Date.context_today(self),
+            "move_type": "reversal",
+            "points": -points,
+            "source_move_id": self.id,
+            "reversed_move_id": earn.id,
+            "lot_id": earn.id,
+            "source_ref": self.name,
+        }
+
+    def _clinic_upgrade_members(self, trigger):
+        invoices = self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.company_id.clinic_upgrade_trigger == trigger
+        )
+        for company, moves in invoices.grouped("company_id").items():
+            members = moves.mapped(lambda m: m._clinic_member())
+            if members:
+                self.env["res.partner"]._clinic_evaluate_tiers(company, members.ids, allow_downgrade=False)
+
+    # ------------------------------------------------------------------ points redeemed
+
+    def _clinic_add_points_discount(self, member, points):
+        """Redeem ``points`` of ``member`` as a discount line on this draft invoice."""
+        self.ensure_one()
+        company = self.company_id
+        if self.state != "draft" or self.move_type != "out_invoice":
+            raise UserError(self.env._("Points can only be redeemed on a draft customer invoice."))
+        if self.commercial_partner_id != member:
+            raise UserError(
+                self.env._(
+                    "Invoice %(invoice)s is not addressed to %(member)s.",
+                    invoice=self.name or self.env._("(draft)"),
+                    member=member.name,
+                )
+            )
+        if self.currency_id != company.currency_id:
+            raise ValidationError(
+                self.env._(
+                    "The invoice is in %(invoice)s but points are worth %(company)s: "
+                    "redeem them on an invoice in the company currency.",
+                    invoice=self.currency_id.name,
+                    company=company.currency_id.name,
+                )
+            )
+        product = company.clinic_points_discount_product_id
+        if not product:
+            raise UserError(self.env._("Set the points discount product in the Clinic settings first."))
+        discount = company.currency_id.round(points * company.clinic_point_value)
+        if company.currency_id.compare_amounts(discount, self.amount_total) > 0:
+            raise ValidationError(
+                self.env._(
+                    "A discount of %(discount)s is more than the invoice total %(total)s.",
+                    discount=discount,
+                    total=self.amount_total,
+                )
+            )
+        redemption = self.env["clinic.points.move"].create(
+            {
+                "partner_id": member.id,
+                "company_id": company.id,
+                "move_type": "redeem",
+                "points": -points,
+                "redeemed_on_move_id": self.id,
+                "source_ref": self.name if self.name and self.name != "/" else self.env._("Draft invoice"),
+            }
+        )
+        self.write(
+            {
+                "invoice_line_ids": [
+                    fields.Command.create(
+                        {
+                            "product_id": product.id,
+                            "name": self.env._("Points redeemed: %s", points),
+                            "quantity": 1,
+                            "price_unit": -discount,
+                            "tax_ids": [fields.Command.clear()],
+                        }
+                    )
+                ]
+            }
+        )
+        return redemption
+
+    def _clinic_restore_redeemed_points(self):
+        """A cancelled or deleted invoice gives back the points redeemed on it."""
+        for move in self:
+            redeemed = move.sudo().clinic_points_redeemed_ids
+            if sum(redeemed.mapped("points")) < 0:
+                redeemed.filtered(lambda m: m.move_type == "redeem" and not m.reversed_move_id)._reverse(
+                    source_ref=self.env._("Points back: %s cancelled", move.name)
+                )

@@ -1,0 +1,27 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class ClinicPointsAllocation(models.Model):
+    """Which earned lot a deduction (redeem, expire, claw-back) used: FIFO by expiry date."""
+
+    _name = "clinic.points.allocation"
+    _description = "Points Lot Allocation"
+    _order = "id"
+
+    lot_id = fields.Many2one("clinic.points.move", required=True, ondelete="restrict", index=True)
+    move_id = fields.Many2one("clinic.points.move", required=True, ondelete="restrict", index=True)
+    points = fields.Integer(required=True)
+
+    _sql_constraints = [
+        ("points_positive", "CHECK(points > 0)", "An allocation takes a positive number of points."),
+    ]
+
+    def write(self, vals):
+        if vals:
+            raise UserError(self.env._("Points allocations are part of the ledger and cannot be modified."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Points allocations are part of the ledger and cannot be deleted."))

@@ -1,0 +1,519 @@
+import bisect
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_round
+
+CONSENT_CHANNELS = ("email", "sms", "phone", "wechat")
+
+DEMO_MEMBERS = [
+    # name, phone, city, birthday (m-d), consultant xmlid, [(product xmlid, days ago)]
+    (
+        "王丽娟",
+        "+86 139 1000 0001",
+        "上海",
+        "03-08",
+        "user_clinic_frontdesk",
+        [("product_treatment_ipl", 20)],
+    ),
+    (
+        "张敏",
+        "+86 139 1000 0002",
+        "上海",
+        "07-15",
+        "user_clinic_manager",
+        [("product_treatment_hyaluronic", 200), ("product_treatment_ipl", 60)],
+    ),
+    (
+        "李晓燕",
+        "+86 139 1000 0003",
+        "杭州",
+        "11-28",
+        "user_clinic_manager",
+        [("product_surgery_eyelid", 150), ("product_treatment_ipl", 30)],
+    ),
+    (
+        "陈思雨",
+        "+86 139 1000 0004",
+        "北京",
+        "01-20",
+        "user_clinic_frontdesk",
+        [
+            ("product_treatment_thermage", 250),
+            ("product_treatment_thermage", 90),
+            ("product_treatment_hyaluronic", 40),
+        ],
+    ),
+    (
+        "刘婷",
+        "+86 139 1000 0005",
+        "深圳",
+        "05-05",
+        "user_clinic_manager",
+        [
+            ("product_surgery_rhinoplasty", 300),
+            ("product_treatment_thermage", 120),
+            ("product_surgery_eyelid", 10),
+        ],
+    ),
+    ("赵雅琪", "+86 139 1000 0006", "成都", "09-09", "user_clinic_frontdesk", []),
+    (
+        "孙悦",
+        "+86 139 1000 0007",
+        "南京",
+        "12-01",
+        "user_clinic_manager",
+        [
+            ("product_surgery_rhinoplasty", 340),
+            ("product_surgery_rhinoplasty", 180),
+            ("product_treatment_thermage", 100),
+            ("product_treatment_thermage", 50),
+            ("product_surgery_rhinoplasty", 15),
+        ],
+    ),
+    (
+        "周杰",
+        "+86 139 1000 0008",
+        "广州",
+        "04-18",
+        "user_clinic_frontdesk",
+        [("product_treatment_hyaluronic", 5)],
+    ),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    is_member = fields.Boolean(string="Member", readonly=True, copy=False, index=True)
+    member_number = fields.Char(readonly=True, copy=False, index="btree_not_null")
+    member_since = fields.Date(readonly=True, copy=False)
+    member_left_date = fields.Date(string="Left on", readonly=True, copy=False)
+    member_company_id = fields.Many2one(
+        "res.company", string="Member of", readonly=True, copy=False, index="btree_not_null"
+    )
+    member_currency_id = fields.Many2one(related="member_company_id.currency_id", string="Member Currency")
+    tier_id = fields.Many2one(
+        "clinic.membership.tier",
+        tracking=True,
+        copy=False,
+        index="btree_not_null",
+        domain="[('company_id', '=', member_company_id)]",
+    )
+    tier_locked_until = fields.Date(
+        copy=False,
+        tracking=True,
+        help="The periodic evaluation does not downgrade the member before this date.",
+    )
+    qualifying_spend = fields.Monetary(
+        currency_field="member_currency_id",
+        readonly=True,
+        copy=False,
+        help="Posted customer invoices minus credit notes, untaxed, in company currency, over the company's window.",
+    )
+    points_move_ids = fields.One2many("clinic.points.move", "partner_id", string="Points Ledger")
+    points_balance = fields.Integer(compute="_compute_points_balance", store=True, string="Points")
+    points_expiry_warned_until = fields.Date(copy=False, readonly=True)
+    tier_change_ids = fields.One2many("clinic.tier.change", "partner_id", string="Tier History")
+    consultant_id = fields.Many2one(
+        "res.users",
+        domain="[('share', '=', False)]",
+        help="专属顾问: the member's consultant.",
+    )
+    referred_by_id = fields.Many2one("res.partner", string="Referred by", index="btree_not_null")
+    birthday = fields.Date()
+    consent_email = fields.Boolean(string="Email Consent")
+    consent_email_date = fields.Date(string="Email Consent Date", readonly=True)
+    consent_sms = fields.Boolean(string="SMS Consent")
+    consent_sms_date = fields.Date(string="SMS Consent Date", readonly=True)
+    consent_phone = fields.Boolean(string="Phone Consent")
+    consent_phone_date = fields.Date(string="Phone Consent Date", readonly=True)
+    consent_wechat = fields.Boolean(string="WeChat Consent")
+    consent_wechat_date = fields.Date(string="WeChat Consent Date", readonly=True)
+
+    _sql_constraints = [
+        (
+            "member_number_company_uniq",
+            "UNIQUE(member_company_id, member_number)",
+            "A member number is used once per company.",
+        ),
+    ]
+
+    @api.depends("points_move_ids.points")
+    def _compute_points_balance(self):
+        balances = dict(
+            self.env["clinic.points.move"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["points:sum"])
+        )
+        for partner in self:
+            partner.points_balance = balances.get(partner._origin, 0)
+
+    @api.constrains("referred_by_id")
+    def _check_referrer(self):
+        for partner in self:
+            if partner.referred_by_id and partner.referred_by_id.commercial_partner_id == partner.commercial_partner_id:
+                raise ValidationError(self.env._("A member cannot be referred by themselves."))
+
+    # ------------------------------------------------------------------ consent dates
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._stamp_consent_dates(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._stamp_consent_dates(vals)
+        tier_change = self._prepare_tier_change(vals) if "tier_id" in vals else None
+        result = super().write(vals)
+        if tier_change:
+            self._log_tier_change(*tier_change)
+        return result
+
+    def _stamp_consent_dates(self, vals):
+        today = fields.Date.context_today(self)
+        for channel in CONSENT_CHANNELS:
+            if f"consent_{channel}" in vals:
+                vals[f"consent_{channel}_date"] = today if vals[f"consent_{channel}"] else False
+
+    def _clinic_has_consent(self, channel):
+        self.ensure_one()
+        return self.is_member and bool(self[f"consent_{channel}"])
+
+    # ------------------------------------------------------------------ tiers
+
+    def _prepare_tier_change(self, vals):
+        """Who changes tier with ``vals``, and from which tiers; checks the right to change it."""
+        new_tier = self.env["clinic.membership.tier"].browse(vals["tier_id"])
+        reason = self.env.context.get("clinic_tier_reason", "manual")
+        if (
+            reason == "manual"
+            and not self.env.su
+            and not self.env.user.has_group("clinic_membership.group_clinic_manager")
+        ):
+            raise AccessError(self.env._("Only a Clinic Manager can change a member's tier by hand."))
+        changed = self.filtered(lambda p: p.tier_id != new_tier)
+        reasons = dict(self.env["clinic.tier.change"]._fields["reason"]._description_selection(self.env))
+        changed._track_set_log_message(self.env._("Tier change: %s", reasons[reason]))
+        return changed, {partner.id: partner.tier_id for partner in changed}, new_tier, reason
+
+    def _log_tier_change(self, changed, old_tiers, new_tier, reason):
+        """Every tier change is logged: a clinic.tier.change row, the chatter, the pricelist, the mail."""
+        if not changed:
+            return
+        changed._apply_tier_pricelist()
+        self.env["clinic.tier.change"].sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "company_id": (partner.member_company_id or new_tier.company_id or self.env.company).id,
+                    "old_tier_id": old_tiers[partner.id].id,
+                    "new_tier_id": new_tier.id,
+                    "reason": reason,
+                    "qualifying_spend": partner.qualifying_spend,
+                }
+                for partner in changed
+            ]
+        )
+        if reason == "upgrade":
+            changed._send_upgrade_mail()
+
+    def _apply_tier_pricelist(self):
+        for (company, pricelist), partners in self.grouped(
+            lambda p: (p.member_company_id, p.tier_id.pricelist_id)
+        ).items():
+            if company:
+                partners.with_company(company).sudo().specific_property_product_pricelist = pricelist
+
+    def _send_upgrade_mail(self):
+        template = self.env.ref("clinic_membership.mail_template_tier_upgrade", raise_if_not_found=False)
+        if not template:
+            return
+        for partner in self.filtered(lambda p: p.email and p.member_company_id.clinic_upgrade_mail):
+            template.send_mail(partner.id)
+
+    @api.model
+    def _clinic_evaluate_tiers(self, company, partner_ids=None, allow_downgrade=True):
+        """Re-evaluate the tiers of the company's members from one aggregate query.
+
+        Qualifying spend is refreshed in bulk; only partners whose tier changes are written,
+        grouped by their new tier. Upgrades always apply; downgrades only with
+        ``allow_downgrade`` (the periodic evaluation) and never while the tier is locked.
+        Returns the number of tier changes.
+        """
+        today = fields.Date.context_today(self.with_company(company))
+        tiers = self.env["clinic.membership.tier"]._tiers_by_company(company)
+        rows = self._clinic_member_spend(company, today, partner_ids)
+        self._store_qualifying_spend(rows, company.currency_id)
+        thresholds = [tier.min_spend - company.currency_id.rounding / 2 for tier in tiers]
+        tier_by_id = {tier.id: tier for tier in tiers}
+        to_write = defaultdict(list)
+        for partner_id, tier_id, locked_until, _old_spend, spend in rows:
+            position = bisect.bisect_right(thresholds, float(spend)) - 1
+            target = tiers[position] if position >= 0 else tiers.browse()
+            current = tier_by_id.get(tier_id, tiers.browse())
+            if target == current:
+                continue
+            if target and target._is_above(current):
+                to_write[(target.id, "upgrade")].append(partner_id)
+            elif allow_downgrade and not (locked_until and locked_until >= today):
+                to_write[(target.id, "downgrade")].append(partner_id)
+        for (tier_id, reason), ids in to_write.items():
+            self.browse(ids).with_context(clinic_tier_reason=reason).sudo().write({"tier_id": tier_id})
+        return sum(len(ids) for ids in to_write.values())
+
+    @api.model
+    def _clinic_member_spend(self, company, today, partner_ids=None):
+        """(partner, tier, lock, stored spend, actual spend) of the company's members, in one query."""
+        self.env["account.move"].flush_model(
+            [
+                "state",
+                "move_type",
+                "commercial_partner_id",
+                "company_id",
+                "invoice_date",
+                "amount_untaxed_signed",
+            ]
+        )
+        self.flush_model(["is_member", "member_company_id", "tier_id", "tier_locked_until", "qualifying_spend"])
+        date_from = company._clinic_spend_window_start(today)
+        date_filter = SQL("AND m.invoice_date >= %s", date_from) if date_from else SQL()
+        partner_filter = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id, p.tier_id, p.tier_locked_until, COALESCE(p.qualifying_spend, 0), COALESCE(s.spend, 0)
+                  FROM res_partner p
+             LEFT JOIN (
+                        SELECT m.commercial_partner_id AS partner_id, SUM(m.amount_untaxed_signed) AS spend
+                          FROM account_move m
+                         WHERE m.company_id = %(company)s
+                           AND m.state = 'posted'
+                           AND m.move_type IN ('out_invoice', 'out_refund')
+                           %(date_filter)s
+                      GROUP BY m.commercial_partner_id
+                       ) s ON s.partner_id = p.id
+                 WHERE p.is_member AND p.member_company_id = %(company)s %(partner_filter)s
+                """,
+                company=company.id,
+                date_filter=date_filter,
+                partner_filter=partner_filter,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _store_qualifying_spend(self, rows, currency):
+        changed = [
+            (partner_id, float_round(float(spend), precision_rounding=currency.rounding))
+            for partner_id, _tier, _lock, old_spend, spend in rows
+            if currency.compare_amounts(float(old_spend), float(spend)) != 0
+        ]
+        if not changed:
+            return
+        ids, amounts = zip(*changed, strict=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p SET qualifying_spend = v.spend
+                  FROM unnest(%s::int[], %s::numeric[]) AS v(id, spend)
+                 WHERE p.id = v.id
+                """,
+                list(ids),
+                list(amounts),
+            )
+        )
+        self.invalidate_model(["qualifying_spend"])
+
+    @api.model
+    def _cron_evaluate_tiers(self):
+        tiers = self.env["clinic.membership.tier"]._read_group([], ["company_id"])
+        for (company,) in tiers:
+            self._clinic_evaluate_tiers(company)
+
+    # ------------------------------------------------------------------ enrolment
+
+    def action_enrol_member(self):
+        company = self.env.company
+        tiers = self.env["clinic.membership.tier"]._tiers_by_company(company)
+        if not tiers:
+            raise UserError(self.env._("Configure the membership tiers of %s before enrolling members.", company.name))
+        for partner in self:
+            partner._check_can_enrol()
+        today = fields.Date.context_today(self)
+        for partner in self:
+            same_company = partner.member_company_id == company
+            partner.sudo().write(
+                {
+                    "is_member": True,
+                    "member_company_id": company.id,
+                    "member_number": partner.member_number
+                    if same_company and partner.member_number
+                    else self.env["ir.sequence"].with_company(company).next_by_code("clinic.member"),
+                    "member_since": today,
+                    "member_left_date": False,
+                }
+            )
+        self.with_context(clinic_tier_reason="enrol").sudo().write({"tier_id": tiers[0].id})
+        self._clinic_evaluate_tiers(company, self.ids, allow_downgrade=False)
+        return True
+
+    def _check_can_enrol(self):
+        self.ensure_one()
+        if not self.active:
+            raise UserError(self.env._("%s is archived: restore the contact before enrolling it.", self.name))
+        if self.is_company:
+            raise UserError(self.env._("%s is a company: members are individual clients.", self.name))
+        if self.parent_id:
+            raise UserError(
+                self.env._(
+                    "%(name)s is a contact of %(company)s: enrol the client's own contact.",
+                    name=self.name,
+                    company=self.parent_id.name,
+                )
+            )
+        if self.is_member:
+            raise UserError(
+                self.env._("%(name)s is already member %(number)s.", name=self.name, number=self.member_number)
+            )
+
+    def action_leave_membership(self):
+        for partner in self:
+            if not partner.is_member:
+                raise UserError(self.env._("%s is not a member.", partner.name))
+        self.with_context(clinic_tier_reason="leave").sudo().write({"tier_id": False})
+        self.sudo().write({"is_member": False, "member_left_date": fields.Date.context_today(self)})
+        return True
+
+    # ------------------------------------------------------------------ points
+
+    def _clinic_lock_points(self):
+        """Serialise changes to these members' points: concurrent spenders wait for each other."""
+        if self.ids:
+            self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id FOR UPDATE", self.ids))
+
+    def action_view_points(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_membership.clinic_points_move_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_print_member_card(self):
+        return self.env.ref("clinic_membership.action_report_member_card").report_action(self)
+
+    @api.model
+    def _cron_warn_points_expiry(self):
+        """Mail each member once about points that expire within the company's warning period."""
+        template = self.env.ref("clinic_membership.mail_template_points_expiry", raise_if_not_found=False)
+        today = fields.Date.context_today(self)
+        for company in self.env["res.company"].search([("clinic_points_warning_days", ">", 0)]):
+            horizon = today + timedelta(days=company.clinic_points_warning_days)
+            expiring = self._points_expiring(company, today, horizon)
+            for partner in self.browse(list(expiring)):
+                points, first_date, last_date = expiring[partner.id]
+                if partner.email and template:
+                    template.with_context(expiring_points=points, expiry_date=first_date).send_mail(partner.id)
+                partner.sudo().points_expiry_warned_until = last_date
+
+    @api.model
+    def _points_expiring(self, company, today, horizon):
+        """{partner: (points, first expiry, last expiry)} of lots not yet warned about."""
+        self.env["clinic.points.allocation"].flush_model()
+        self.env["clinic.points.move"].flush_model()
+        self.flush_model(["points_expiry_warned_until"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT lot.partner_id, SUM(lot.remaining), MIN(lot.expiry_date), MAX(lot.expiry_date)
+                  FROM (
+                        SELECT l.id, l.partner_id, l.expiry_date, l.points - COALESCE(SUM(a.points), 0) AS remaining
+                          FROM clinic_points_move l
+                     LEFT JOIN clinic_points_allocation a ON a.lot_id = l.id
+                         WHERE l.company_id = %(company)s AND l.points > 0
+                           AND l.expiry_date >= %(today)s AND l.expiry_date <= %(horizon)s
+                      GROUP BY l.id
+                       ) lot
+                  JOIN res_partner p ON p.id = lot.partner_id
+                 WHERE lot.remaining > 0
+                   AND (p.points_expiry_warned_until IS NULL OR lot.expiry_date > p.points_expiry_warned_until)
+              GROUP BY lot.partner_id
+                """,
+                company=company.id,
+                today=today,
+                horizon=horizon,
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    # ------------------------------------------------------------------ demo data
+
+    @api.model
+    def _clinic_create_demo_members(self):
+        """Demo members across tiers, with posted invoices (where a chart of accounts exists)."""
+        company = self.env.ref("base.main_company")
+        if self.search_count([("is_member", "=", True), ("member_company_id", "=", company.id)]) > 1:
+            return
+        env = self.with_company(company).env
+        journal = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+        today = fields.Date.context_today(self)
+        portal = self.env.ref("clinic_membership.partner_member_portal", raise_if_not_found=False)
+        members = self.browse()
+        for name, phone, city, birthday, consultant, invoices in DEMO_MEMBERS:
+            month, day = map(int, birthday.split("-"))
+            partner = self.create(
+                {
+                    "name": name,
+                    "phone": phone,
+                    "city": city,
+                    "country_id": self.env.ref("base.cn").id,
+                    "email": f"member{len(members) + 1}@example.com",
+                    "birthday": fields.Date.to_date(f"1990-{month:02d}-{day:02d}"),
+                    "consultant_id": self.env.ref(f"clinic_membership.{consultant}").id,
+                    "consent_email": True,
+                    "consent_sms": len(members) % 2 == 0,
+                    "consent_wechat": True,
+                }
+            )
+            partner.with_company(company).action_enrol_member()
+            members |= partner
+            if journal:
+                for product_ref, days_ago in invoices:
+                    self._clinic_demo_invoice(partner, product_ref, today - timedelta(days=days_ago), journal)
+        if portal and not portal.is_member:
+            portal.write(
+                {
+                    "consultant_id": self.env.ref("clinic_membership.user_clinic_manager").id,
+                    "consent_email": True,
+                }
+            )
+            portal.with_company(company).action_enrol_member()
+            if journal:
+                self._clinic_demo_invoice(portal, "product_treatment_thermage", today - timedelta(days=45), journal)
+        if len(members) > 1:
+            members[0].referred_by_id = members[1]
+        return members
+
+    @api.model
+    def _clinic_demo_invoice(self, partner, product_ref, date, journal):
+        product = self.env.ref(f"clinic_membership.{product_ref}")
+        invoice = (
+            self.env["account.move"]
+            .with_company(journal.company_id)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "journal_id": journal.id,
+                    "invoice_date": date,
+                    "invoice_line_ids": [
+                        fields.Command.create(
+                            {"product_id": product.id, "quantity": 1, "price_unit": product.list_price}
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        return invoice

@@ -1,0 +1,2 @@
+from . import clinic_points_redeem
+from . import clinic_points_adjust

@@ -1,1 +1,10 @@
-
+from . import clinic_contract_template
+from . import clinic_prepaid_contract
+from . import clinic_stored_value_move
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import account_chart_template
+from . import account_move
+from . import account_payment
+from . import sign_oca_request

@@ -1,0 +1,127 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    clinic_stored_value_move_ids = fields.One2many(
+        "clinic.stored.value.move", "invoice_id", string="Stored Value Payments"
+    )
+    clinic_stored_value_entry_ids = fields.One2many(
+        "clinic.stored.value.move", "account_move_id", string="Stored Value Rows"
+    )
+    clinic_stored_value_count = fields.Integer(compute="_compute_clinic_stored_value_count")
+    clinic_can_pay_from_stored_value = fields.Boolean(compute="_compute_clinic_can_pay_from_stored_value")
+
+    @api.depends("clinic_stored_value_move_ids")
+    def _compute_clinic_stored_value_count(self):
+        for move in self:
+            move.clinic_stored_value_count = len(move.clinic_stored_value_move_ids)
+
+    @api.depends("move_type", "state", "payment_state", "amount_residual", "commercial_partner_id")
+    def _compute_clinic_can_pay_from_stored_value(self):
+        for move in self:
+            move.clinic_can_pay_from_stored_value = (
+                move.move_type == "out_invoice"
+                and move.state == "posted"
+                and not move.currency_id.is_zero(move.amount_residual)
+            )
+
+    # ------------------------------------------------------------------ protection of the ledger
+
+    def _clinic_check_not_stored_value_entry(self):
+        if self.env.context.get("clinic_stored_value_entry"):
+            return
+        protected = self.sudo().clinic_stored_value_entry_ids.filtered(lambda row: row.state == "posted")
+        if protected:
+            raise UserError(
+                self.env._(
+                    "Journal entry %(entry)s belongs to stored value row %(row)s: correct it with a "
+                    "reversal of the row, not by changing the entry.",
+                    entry=protected[0].account_move_id.name,
+                    row=protected[0].name,
+                )
+            )
+
+    def button_draft(self):
+        self._clinic_check_not_stored_value_entry()
+        return super().button_draft()
+
+    def button_cancel(self):
+        self._clinic_check_not_stored_value_entry()
+        return super().button_cancel()
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        self._clinic_check_not_stored_value_entry()
+        return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_stored_value_entry(self):
+        self._clinic_check_not_stored_value_entry()
+
+    # ------------------------------------------------------------------ credit notes
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        credit_notes = posted.filtered(
+            lambda move: (
+                move.move_type == "out_refund" and move.reversed_entry_id.sudo().clinic_stored_value_move_ids
+            )
+        )
+        credit_notes._clinic_give_back_stored_value()
+        return posted
+
+    def _clinic_give_back_stored_value(self):
+        """A credit note on an invoice paid from stored value gives that value back (reversal rows)."""
+        StoredValue = self.env["clinic.stored.value.move"].sudo().with_context(move_reverse_cancel=False)
+        for credit_note in self:
+            currency = credit_note.currency_id
+            to_give = credit_note.amount_total
+            consumptions = credit_note.reversed_entry_id.sudo().clinic_stored_value_move_ids.filtered(
+                lambda row: row.move_type == "consume" and row.state == "posted"
+            )
+            for consumption in consumptions.sorted("id", reverse=True):
+                if currency.compare_amounts(to_give, 0.0) <= 0:
+                    break
+                principal, bonus = consumption._clinic_unreversed_amounts()
+                give = min(to_give, currency.round(principal + bonus))
+                if currency.compare_amounts(give, 0.0) <= 0:
+                    continue
+                if currency.compare_amounts(give, principal + bonus) < 0:
+                    principal = currency.round(give * principal / (principal + bonus))
+                    bonus = currency.round(give - principal)
+                row = StoredValue._create_and_post(
+                    {
+                        "contract_id": consumption.contract_id.id,
+                        "move_type": "reversal",
+                        "date": credit_note.date,
+                        "amount_principal": principal,
+                        "amount_bonus": bonus,
+                        "invoice_id": credit_note.id,
+                        "reversed_id": consumption.id,
+                        "reason": self.env._("Credit note %s", credit_note.name),
+                    }
+                )
+                row._reconcile_with_invoice()
+                to_give = currency.round(to_give - give)
+
+    def action_clinic_pay_from_stored_value(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Pay from Stored Value"),
+            "res_model": "clinic.stored.value.pay",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_invoice_id": self.id},
+        }
+
+    def action_clinic_view_stored_value(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "clinic_refund.clinic_stored_value_move_action"
+        )
+        action["domain"] = ["|", ("invoice_id", "=", self.id), ("account_move_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action

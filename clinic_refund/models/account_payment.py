@@ -1,0 +1,34 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class AccountPayment(models.Model):
+    _inherit = "account.payment"
+
+    clinic_stored_value_move_ids = fields.One2many(
+        "clinic.stored.value.move", "payment_id", string="Stored Value Rows"
+    )
+
+    def _clinic_check_not_stored_value_payment(self):
+        rows = self.sudo().clinic_stored_value_move_ids.filtered(lambda row: row.state == "posted")
+        if rows:
+            raise UserError(
+                self.env._(
+                    "Payment %(payment)s is the top-up %(row)s of a prepaid contract: reverse the stored "
+                    "value row instead.",
+                    payment=rows[0].payment_id.name,
+                    row=rows[0].name,
+                )
+            )
+
+    def action_draft(self):
+        self._clinic_check_not_stored_value_payment()
+        return super().action_draft()
+
+    def action_cancel(self):
+        self._clinic_check_not_stored_value_payment()
+        return super().action_cancel()
+
+    def action_reject(self):
+        self._clinic_check_not_stored_value_payment()
+        return super().action_reject()

@@ -1,0 +1,709 @@
+import base64
+import hashlib
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_is_zero
+
+from .clinic_contract_template import BONUS_POLICIES, CONSUMED_PRICING, CONSUMPTION_ORDERS
+
+# Terms that drive refunds: frozen once the contract leaves draft.
+TERM_FIELDS = (
+    "template_id",
+    "terms",
+    "terms_version",
+    "cooling_off_days",
+    "refund_fee_percent",
+    "bonus_policy",
+    "consumed_pricing",
+    "consumption_order",
+    "amount_principal",
+    "amount_bonus",
+    "partner_id",
+    "company_id",
+    "currency_id",
+)
+SIGNATURE_FIELDS = ("signed_file", "signed_filename", "signed_sha256", "signed_by", "date_signed")
+
+
+class ClinicPrepaidContract(models.Model):
+    _name = "clinic.prepaid.contract"
+    _description = "Prepaid Contract"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Member",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+    )
+    user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("sent", "Sent for Signature"),
+            ("signed", "Signed"),
+            ("active", "Active"),
+            ("closed", "Closed"),
+            ("terminated", "Terminated"),
+        ],
+        required=True,
+        default="draft",
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    template_id = fields.Many2one(
+        "clinic.contract.template",
+        string="Contract Template",
+        check_company=True,
+        default=lambda self: self._default_template(),
+    )
+    terms_version = fields.Char(compute="_compute_terms", store=True, readonly=False)
+    terms = fields.Html(compute="_compute_terms", store=True, readonly=False, sanitize=True)
+    cooling_off_days = fields.Integer(
+        string="Cooling-off Days", compute="_compute_terms", store=True, readonly=False
+    )
+    refund_fee_percent = fields.Float(
+        string="Refund Fee (%)", digits=(5, 2), compute="_compute_terms", store=True, readonly=False
+    )
+    bonus_policy = fields.Selection(BONUS_POLICIES, compute="_compute_terms", store=True, readonly=False)
+    consumed_pricing = fields.Selection(
+        CONSUMED_PRICING, compute="_compute_terms", store=True, readonly=False
+    )
+    consumption_order = fields.Selection(
+        CONSUMPTION_ORDERS, compute="_compute_terms", store=True, readonly=False
+    )
+    amount_principal = fields.Monetary(
+        string="Prepaid Principal", tracking=True, help="The amount the member agrees to prepay."
+    )
+    amount_bonus = fields.Monetary(
+        string="Bonus", tracking=True, help="Value granted on top of the principal (赠送金额)."
+    )
+    balance_principal = fields.Monetary(
+        string="Principal Balance", compute="_compute_balances", store=True, tracking=True
+    )
+    balance_bonus = fields.Monetary(string="Bonus Balance", compute="_compute_balances", store=True)
+    move_ids = fields.One2many("clinic.stored.value.move", "contract_id", string="Stored Value Rows")
+    move_count = fields.Integer(compute="_compute_move_count", string="Row Count")
+    # Signature evidence: staff only, never the portal.
+    signature_method = fields.Selection(
+        [("paper", "Paper scan"), ("electronic", "Electronic signature")],
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    date_signed = fields.Date(string="Signed On", readonly=True, copy=False, tracking=True)
+    signed_by = fields.Char(readonly=True, copy=False)
+    signed_file = fields.Binary(
+        string="Signed Contract",
+        attachment=True,
+        readonly=True,
+        copy=False,
+        groups="clinic_membership.group_clinic_user",
+    )
+    signed_filename = fields.Char(readonly=True, copy=False, groups="clinic_membership.group_clinic_user")
+    signed_sha256 = fields.Char(string="SHA-256", readonly=True, copy=False)
+    signature_tampered = fields.Boolean(
+        string="Signed File Altered",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Set by the Verify action when the stored file no longer matches its SHA-256.",
+    )
+    sign_request_id = fields.Many2one(
+        "sign.oca.request", string="Signature Request", readonly=True, copy=False
+    )
+    note = fields.Text(string="Internal Note")
+
+    _sql_constraints = [
+        (
+            "balances_not_negative",
+            "CHECK(balance_principal >= 0 AND balance_bonus >= 0)",
+            "A prepaid contract's balance can never go below zero.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ defaults and computes
+
+    @api.model
+    def _default_template(self):
+        return self.env["clinic.contract.template"].search(
+            [("company_id", "in", [False, self.env.company.id])], limit=1
+        )
+
+    @api.depends("template_id", "partner_id")
+    def _compute_terms(self):
+        for contract in self:
+            template = contract.template_id.with_context(lang=contract.partner_id.lang or self.env.lang)
+            contract.terms_version = template.version
+            contract.terms = template.terms
+            contract.cooling_off_days = template.cooling_off_days if template else 7
+            contract.refund_fee_percent = template.refund_fee_percent
+            contract.bonus_policy = template.bonus_policy or "prorata"
+            contract.consumed_pricing = template.consumed_pricing or "actual"
+            contract.consumption_order = template.consumption_order or "prorata"
+
+    @api.depends("move_ids.state", "move_ids.amount_principal", "move_ids.amount_bonus")
+    def _compute_balances(self):
+        sums = {
+            contract: (principal, bonus)
+            for contract, principal, bonus in self.env["clinic.stored.value.move"]._read_group(
+                [("contract_id", "in", self.ids), ("state", "=", "posted")],
+                ["contract_id"],
+                ["amount_principal:sum", "amount_bonus:sum"],
+            )
+        }
+        for contract in self:
+            principal, bonus = sums.get(contract, (0.0, 0.0))
+            contract.balance_principal = contract.currency_id.round(principal)
+            contract.balance_bonus = contract.currency_id.round(bonus)
+
+    @api.depends("move_ids")
+    def _compute_move_count(self):
+        counts = dict(
+            self.env["clinic.stored.value.move"]._read_group(
+                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+            )
+        )
+        for contract in self:
+            contract.move_count = counts.get(contract, 0)
+
+    # ------------------------------------------------------------------ constraints
+
+    @api.constrains("currency_id", "company_id")
+    def _check_currency(self):
+        for contract in self:
+            if contract.currency_id != contract.company_id.currency_id:
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s must be in %(currency)s, the currency of %(company)s: "
+                        "stored value is accounted in the company's currency.",
+                        contract=contract.display_name,
+                        currency=contract.company_id.currency_id.name,
+                        company=contract.company_id.name,
+                    )
+                )
+
+    @api.constrains("amount_principal", "amount_bonus", "cooling_off_days", "refund_fee_percent")
+    def _check_amounts(self):
+        for contract in self:
+            for label, amount in (
+                (self.env._("prepaid principal"), contract.amount_principal),
+                (self.env._("bonus"), contract.amount_bonus),
+            ):
+                if float_compare(amount, 0.0, precision_rounding=contract.currency_id.rounding) < 0:
+                    raise ValidationError(self.env._("The %s of a contract cannot be negative.", label))
+            if contract.cooling_off_days < 0:
+                raise ValidationError(self.env._("The cooling-off period cannot be negative."))
+            if not 0 <= contract.refund_fee_percent <= 100:
+                raise ValidationError(self.env._("The refund fee must be between 0 and 100 percent."))
+
+    # ------------------------------------------------------------------ ORM
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            currency = self.env["res.currency"].browse(vals.get("currency_id")) or company.currency_id
+            for fname in ("amount_principal", "amount_bonus"):
+                self.env["clinic.stored.value.move"]._check_precision(currency, vals.get(fname))
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("clinic.prepaid.contract")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if set(vals) & set(TERM_FIELDS):
+            frozen = self.filtered(lambda c: c.state != "draft")
+            if frozen:
+                raise UserError(
+                    self.env._(
+                        "The terms, amounts and member of contract %s are frozen once it has been "
+                        "sent for signature.",
+                        frozen[0].name,
+                    )
+                )
+            for contract in self:
+                for fname in ("amount_principal", "amount_bonus"):
+                    self.env["clinic.stored.value.move"]._check_precision(
+                        contract.currency_id, vals.get(fname)
+                    )
+        if set(vals) & set(SIGNATURE_FIELDS) and not self.env.context.get("clinic_contract_signing"):
+            raise UserError(self.env._("The signed contract can only be stored through the signing actions."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        if any(contract.state != "draft" or contract.move_ids for contract in self):
+            raise UserError(
+                self.env._("Only draft contracts without stored value can be deleted; terminate the others.")
+            )
+
+    # ------------------------------------------------------------------ signing
+
+    def _check_can_be_signed(self):
+        for contract in self:
+            if contract.state not in ("draft", "sent"):
+                raise UserError(self.env._("Contract %s is already signed.", contract.name))
+            if float_is_zero(contract.amount_principal, precision_rounding=contract.currency_id.rounding):
+                raise UserError(
+                    self.env._("Set the prepaid principal of contract %s before signing it.", contract.name)
+                )
+
+    def _render_contract_pdf(self):
+        self.ensure_one()
+        pdf, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+            "clinic_refund.action_report_prepaid_contract", self.ids
+        )
+        return pdf
+
+    def action_send_for_signature(self):
+        """Create an electronic signature request (OCA sign) on the contract's PDF for the member."""
+        self.ensure_one()
+        self._check_can_be_signed()
+        if self.sign_request_id and self.sign_request_id.state in ("0_sent", "1_draft"):
+            raise UserError(self.env._("Contract %s already waits for its electronic signature.", self.name))
+        pdf = self._render_contract_pdf()
+        request = self.env["sign.oca.request"].sudo().create(self._prepare_sign_request_vals(pdf))
+        request.add_item(self._prepare_sign_request_item())
+        request.action_send()
+        self.with_context(clinic_contract_signing=True).write(
+            {"state": "sent", "sign_request_id": request.id}
+        )
+        self.message_post(
+            body=self.env._("Sent to %s for electronic signature.", self.partner_id.display_name),
+        )
+        return True
+
+    def _prepare_sign_request_vals(self, pdf):
+        return {
+            "name": self.env._("Prepaid contract %s", self.name),
+            "data": base64.b64encode(pdf),
+            "filename": f"{self.name.replace('/', '_')}.pdf",
+            "record_ref": f"{self._name},{self.id}",
+            "company_id": self.company_id.id,
+            "user_id": self.env.user.id,
+            "signer_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "partner_id": self.partner_id.id,
+                        "role_id": self.env.ref("sign_oca.sign_role_customer").id,
+                    },
+                )
+            ],
+        }
+
+    def _prepare_sign_request_item(self):
+        return {
+            "field_id": self.env.ref("sign_oca.sign_field_signature").id,
+            "role_id": self.env.ref("sign_oca.sign_role_customer").id,
+            "required": True,
+            "page": 1,
+            "position_x": 60,
+            "position_y": 82,
+            "width": 30,
+            "height": 8,
+        }
+
+    def _set_signed_document(self, data, filename, signer, date_signed, method):
+        """Store the signed file (bytes) with its SHA-256; the only way a contract becomes signed."""
+        self.ensure_one()
+        self._check_can_be_signed()
+        if not data:
+            raise UserError(self.env._("Attach the signed contract file."))
+        if not date_signed:
+            raise UserError(self.env._("Give the date the contract was signed."))
+        if date_signed > fields.Date.context_today(self):
+            raise UserError(self.env._("A contract cannot be signed in the future."))
+        digest = hashlib.sha256(data).hexdigest()
+        if method == "paper":
+            self._cancel_pending_sign_request()
+        self.with_context(clinic_contract_signing=True).write(
+            {
+                "signed_file": base64.b64encode(data),
+                "signed_filename": filename or f"{self.name.replace('/', '_')}.pdf",
+                "signed_sha256": digest,
+                "signed_by": signer or self.partner_id.name,
+                "date_signed": date_signed,
+                "signature_method": method,
+                "signature_tampered": False,
+                "state": "signed",
+            }
+        )
+        self.message_post(
+            body=Markup("%s<br/>SHA-256: <code>%s</code>")
+            % (
+                self.env._(
+                    "Contract signed by %(signer)s on %(date)s (%(method)s).",
+                    signer=self.signed_by,
+                    date=fields.Date.to_string(date_signed),
+                    method=dict(self._fields["signature_method"]._description_selection(self.env))[method],
+                ),
+                digest,
+            )
+        )
+
+    def _cancel_pending_sign_request(self):
+        for request in self.sign_request_id.filtered(lambda r: r.state in ("0_sent", "1_draft")):
+            request.sudo().cancel()
+
+    def _stored_signed_bytes(self):
+        self.ensure_one()
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [("res_model", "=", self._name), ("res_id", "=", self.id), ("res_field", "=", "signed_file")],
+                limit=1,
+            )
+        )
+        return attachment.raw or b""
+
+    def action_verify_signature(self):
+        """Recompute the SHA-256 of the stored signed file and flag any difference in the chatter."""
+        self.ensure_one()
+        if not self.signed_sha256:
+            raise UserError(self.env._("Contract %s has no signed file to verify.", self.name))
+        digest = hashlib.sha256(self._stored_signed_bytes()).hexdigest()
+        if digest == self.signed_sha256:
+            self.message_post(
+                body=self.env._("Signed file verified: its SHA-256 matches the one recorded at signing.")
+            )
+            return self._notify(self.env._("The signed file is intact."), "success")
+        self.with_context(clinic_contract_signing=True).write({"signature_tampered": True})
+        self.message_post(
+            body=Markup("<strong>%s</strong><br/>%s <code>%s</code><br/>%s <code>%s</code>")
+            % (
+                self.env._("Warning: the stored signed file has been altered since signing."),
+                self.env._("Recorded SHA-256:"),
+                self.signed_sha256,
+                self.env._("Current SHA-256:"),
+                digest,
+            ),
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Signed contract file altered"),
+            user_id=(self.user_id or self.env.user).id,
+        )
+        return self._notify(
+            self.env._("The signed file does NOT match its SHA-256: it has been altered."), "danger"
+        )
+
+    def _notify(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": kind == "danger"},
+        }
+
+    # ------------------------------------------------------------------ state actions
+
+    def action_upload_scan(self):
+        self.ensure_one()
+        self._check_can_be_signed()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Upload Signed Contract"),
+            "res_model": "clinic.contract.scan.upload",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_id": self.id},
+        }
+
+    def action_activate(self):
+        for contract in self:
+            if contract.state != "signed":
+                raise UserError(self.env._("Only a signed contract can be activated."))
+            if contract.signature_tampered:
+                raise UserError(self.env._("The signed file of contract %s has been altered.", contract.name))
+        self.write({"state": "active"})
+        return True
+
+    def action_reset_to_draft(self):
+        for contract in self:
+            if contract.state != "sent":
+                raise UserError(self.env._("Only a contract waiting for its signature can go back to draft."))
+            contract._cancel_pending_sign_request()
+        self.write({"state": "draft"})
+        return True
+
+    def action_close(self):
+        """Close a used-up contract; any bonus left is forfeited (sub-ledger only)."""
+        self._check_manager()
+        for contract in self:
+            if contract.state != "active":
+                raise UserError(self.env._("Only an active contract can be closed."))
+            if not float_is_zero(
+                contract.balance_principal, precision_rounding=contract.currency_id.rounding
+            ):
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s still holds %(amount)s of principal: refund it before "
+                        "closing the contract.",
+                        contract=contract.name,
+                        amount=contract.balance_principal,
+                    )
+                )
+            contract._lock_stored_value()
+            if not float_is_zero(contract.balance_bonus, precision_rounding=contract.currency_id.rounding):
+                self.env["clinic.stored.value.move"]._create_and_post(
+                    {
+                        "contract_id": contract.id,
+                        "move_type": "forfeit",
+                        "amount_bonus": -contract.balance_bonus,
+                        "reason": self.env._("Bonus forfeited when the contract was closed."),
+                    }
+                )
+        self.write({"state": "closed"})
+        return True
+
+    def action_terminate(self):
+        self._check_manager()
+        for contract in self:
+            if contract.state in ("closed", "terminated"):
+                raise UserError(self.env._("Contract %s is already ended.", contract.name))
+            rounding = contract.currency_id.rounding
+            if not float_is_zero(
+                contract.balance_principal, precision_rounding=rounding
+            ) or not float_is_zero(contract.balance_bonus, precision_rounding=rounding):
+                raise UserError(
+                    self.env._(
+                        "Contract %s still holds stored value: refund or close it first.", contract.name
+                    )
+                )
+            contract._cancel_pending_sign_request()
+        self.write({"state": "terminated"})
+        return True
+
+    def _check_manager(self):
+        if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+            raise UserError(self.env._("Only a Clinic Manager can close or terminate a prepaid contract."))
+
+    def action_topup(self):
+        self.ensure_one()
+        self._check_active()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Top Up Stored Value"),
+            "res_model": "clinic.stored.value.topup",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_id": self.id},
+        }
+
+    def action_view_moves(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "clinic_refund.clinic_stored_value_move_action"
+        )
+        action["domain"] = [("contract_id", "=", self.id)]
+        action["context"] = {"default_contract_id": self.id, "create": False}
+        return action
+
+    def action_print_contract(self):
+        return self.env.ref("clinic_refund.action_report_prepaid_contract").report_action(self)
+
+    # ------------------------------------------------------------------ stored value
+
+    def _check_active(self):
+        for contract in self:
+            if contract.state != "active" or not contract.signed_sha256:
+                raise UserError(
+                    self.env._(
+                        "Contract %s is not an active signed contract: stored value needs a signed, "
+                        "active prepaid contract.",
+                        contract.name,
+                    )
+                )
+            if contract.signature_tampered:
+                raise UserError(self.env._("The signed file of contract %s has been altered.", contract.name))
+
+    def _lock_stored_value(self):
+        """Lock the contracts' wallet rows until the end of the transaction.
+
+        A concurrent transaction spending the same balance waits here; once the first one commits,
+        PostgreSQL (repeatable read) makes it fail with a serialization error and Odoo retries it
+        on fresh data, so a balance is never spent twice.
+        """
+        if not self:
+            return
+        self.flush_recordset()
+        self.env.cr.execute(
+            "SELECT id FROM clinic_prepaid_contract WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+            [tuple(self.ids)],
+        )
+        self.invalidate_recordset(["balance_principal", "balance_bonus", "state"])
+
+    def _split_consumption(self, amount):
+        """(principal, bonus) to take for ``amount``, following the contract's consumption order."""
+        self.ensure_one()
+        currency = self.currency_id
+        principal, bonus = self.balance_principal, self.balance_bonus
+        if currency.compare_amounts(amount, principal + bonus) > 0:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s holds %(available)s of stored value, less than the "
+                    "%(amount)s to pay.",
+                    contract=self.name,
+                    available=currency.round(principal + bonus),
+                    amount=amount,
+                )
+            )
+        if self.consumption_order == "principal_first":
+            from_principal = min(amount, principal)
+        elif self.consumption_order == "bonus_first":
+            from_principal = amount - min(amount, bonus)
+        else:
+            from_principal = currency.round(amount * principal / (principal + bonus))
+        from_principal = currency.round(min(max(from_principal, amount - bonus), principal))
+        return from_principal, currency.round(amount - from_principal)
+
+    def _consume_stored_value(self, amount, invoice, date=None):
+        """Pay ``invoice`` with ``amount`` of this contract's stored value; returns the posted row."""
+        self.ensure_one()
+        self.env["clinic.stored.value.move"]._check_precision(self.currency_id, amount)
+        if self.currency_id.compare_amounts(amount, 0.0) <= 0:
+            raise UserError(self.env._("The amount to pay from stored value must be positive."))
+        self._check_invoice_payable(invoice, amount)
+        self._lock_stored_value()
+        self._check_active()
+        principal, bonus = self._split_consumption(amount)
+        row = self.env["clinic.stored.value.move"]._create_and_post(
+            {
+                "contract_id": self.id,
+                "move_type": "consume",
+                "date": date or fields.Date.context_today(self),
+                "amount_principal": -principal,
+                "amount_bonus": -bonus,
+                "invoice_id": invoice.id,
+            }
+        )
+        row._reconcile_with_invoice()
+        return row
+
+    def _check_invoice_payable(self, invoice, amount):
+        if invoice.move_type != "out_invoice" or invoice.state != "posted":
+            raise UserError(self.env._("Only a posted customer invoice can be paid from stored value."))
+        if invoice.company_id != self.company_id:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s belongs to %(company)s, invoice %(invoice)s to another company.",
+                    contract=self.name,
+                    company=self.company_id.name,
+                    invoice=invoice.name,
+                )
+            )
+        if invoice.currency_id != self.currency_id:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s is in %(currency)s but invoice %(invoice)s is in "
+                    "%(invoice_currency)s.",
+                    contract=self.name,
+                    currency=self.currency_id.name,
+                    invoice=invoice.name,
+                    invoice_currency=invoice.currency_id.name,
+                )
+            )
+        if invoice.commercial_partner_id != self.partner_id.commercial_partner_id:
+            raise UserError(
+                self.env._(
+                    "Invoice %(invoice)s is not for %(partner)s, the member of contract %(contract)s.",
+                    invoice=invoice.name,
+                    partner=self.partner_id.display_name,
+                    contract=self.name,
+                )
+            )
+        if invoice.currency_id.compare_amounts(amount, invoice.amount_residual) > 0:
+            raise UserError(
+                self.env._(
+                    "Invoice %(invoice)s only has %(residual)s left to pay.",
+                    invoice=invoice.name,
+                    residual=invoice.amount_residual,
+                )
+            )
+
+    # ------------------------------------------------------------------ demo data
+
+    @api.model
+    def _create_demo_data(self):
+        """Demo contracts, top-ups and consumption for the main company, if it has a chart."""
+        company = self.env.ref("base.main_company")
+        # Demo data loads before the post-init hook that sets the accounting up.
+        company._clinic_setup_stored_value_accounting()
+        if not company.clinic_stored_value_journal_id or self.search_count(
+            [("company_id", "=", company.id)], limit=1
+        ):
+            return  # no chart of accounts, or demo already there (the file reloads on update)
+        contracts = self.with_company(company).with_context(tracking_disable=True)
+        journal = contracts.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+        )
+        if not journal:
+            return
+        products = self.env["product.product"].create(
+            [
+                {"name": "光子嫩肤 Photorejuvenation", "type": "service", "list_price": 1980.0},
+                {"name": "水光针 Hydrating Injection", "type": "service", "list_price": 2800.0},
+            ]
+        )
+        partners = self.env["res.partner"].create(
+            [
+                {"name": "张美丽", "city": "上海", "phone": "+86 139 1234 5678"},
+                {"name": "李晓燕", "city": "北京", "phone": "+86 137 8765 4321"},
+            ]
+        )
+        members = [
+            (self.env.ref("clinic_membership.partner_member_portal", raise_if_not_found=False), 10000, 2000),
+            (partners[0], 20000, 5000),
+            (partners[1], 5000, 500),
+        ]
+        today = fields.Date.context_today(contracts)
+        for partner, principal, bonus in members:
+            if not partner:
+                continue
+            contract = contracts.create(
+                {"partner_id": partner.id, "amount_principal": principal, "amount_bonus": bonus}
+            )
+            contract._set_signed_document(
+                b"%PDF-1.4\n% demo scan of the signed paper contract " + contract.name.encode(),
+                f"{contract.name.replace('/', '_')}-signed.pdf",
+                partner.name,
+                today,
+                "paper",
+            )
+            contract.action_activate()
+            contracts.env["clinic.stored.value.topup"].create(
+                {"contract_id": contract.id, "journal_id": journal.id}
+            ).action_confirm()
+            invoice = contracts.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_line_ids": [(0, 0, {"product_id": products[0].id, "quantity": 1})],
+                }
+            )
+            invoice.action_post()
+            contract._consume_stored_value(invoice.amount_residual, invoice)
+        contracts.create({"partner_id": members[1][0].id, "amount_principal": 8000, "amount_bonus": 800})

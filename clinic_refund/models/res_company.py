@@ -1,0 +1,144 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+# (field, l10n_cn parent account, fallback account type, code start, English name, Chinese name, type)
+STORED_VALUE_ACCOUNTS = [
+    (
+        "clinic_stored_value_account_id",
+        "l10n_cn_2203",
+        "liability_current",
+        "220300",
+        "Deposit Received - Stored Value Cards",
+        "预收账款-储值卡",
+        "liability_current",
+    ),
+    (
+        "clinic_stored_value_bonus_account_id",
+        "l10n_cn_common_660100",
+        "expense",
+        "660100",
+        "Sales Expense - Stored Value Bonus",
+        "销售费用-储值赠送",
+        "expense",
+    ),
+    (
+        "clinic_stored_value_fee_account_id",
+        "l10n_cn_common_605100",
+        "income_other",
+        "605100",
+        "Other Operating Income - Refund Fees",
+        "其他业务收入-储值退款手续费",
+        "income_other",
+    ),
+    (
+        "clinic_stored_value_forfeit_account_id",
+        "l10n_cn_common_630100",
+        "income_other",
+        "630100",
+        "Non-Operating Income - Forfeited Stored Value",
+        "营业外收入-储值没收",
+        "income_other",
+    ),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    clinic_stored_value_journal_id = fields.Many2one(
+        "account.journal",
+        string="Stored Value Journal",
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+    )
+    clinic_stored_value_account_id = fields.Many2one(
+        "account.account",
+        string="Stored Value Liability Account",
+        check_company=True,
+        help="Partner-tagged liability for the prepaid principal (预收账款 / 合同负债).",
+    )
+    clinic_stored_value_bonus_account_id = fields.Many2one(
+        "account.account",
+        string="Stored Value Bonus Expense Account",
+        check_company=True,
+        help="Debited with the bonus part of a payment from stored value.",
+    )
+    clinic_stored_value_fee_account_id = fields.Many2one(
+        "account.account", string="Refund Fee Income Account", check_company=True
+    )
+    clinic_stored_value_forfeit_account_id = fields.Many2one(
+        "account.account", string="Forfeited Stored Value Revenue Account", check_company=True
+    )
+
+    def _clinic_setup_stored_value_accounting(self):
+        """Create the Stored Value journal and accounts a company with a chart still lacks."""
+        for company in self.filtered("chart_template").sudo():
+            company_env = company.with_company(company)
+            vals = {}
+            for spec in STORED_VALUE_ACCOUNTS:
+                if not company[spec[0]]:
+                    vals[spec[0]] = company_env._clinic_create_account(spec).id
+            if not company.clinic_stored_value_journal_id:
+                vals["clinic_stored_value_journal_id"] = company_env._clinic_create_journal().id
+            if vals:
+                company.write(vals)
+
+    def _clinic_create_account(self, spec):
+        _fname, cn_ref, fallback_type, code, name_en, name_zh, account_type = spec
+        Account = self.env["account.account"].with_company(self)
+        parent = self.env["account.chart.template"].with_company(self).ref(cn_ref, raise_if_not_found=False)
+        if not parent:
+            parent = Account.search(
+                [*Account._check_company_domain(self), ("account_type", "=", fallback_type)],
+                order="code",
+                limit=1,
+            )
+        start_code = parent.code or code
+        account = Account.create(
+            {
+                "name": name_en,
+                "code": Account._search_new_account_code(start_code),
+                "account_type": account_type,
+                "reconcile": account_type == "liability_current",
+                "company_ids": [(6, 0, self.ids)],
+            }
+        )
+        if self._clinic_lang_installed("zh_CN"):
+            account.update_field_translations("name", {"zh_CN": name_zh})
+        return account
+
+    def _clinic_lang_installed(self, code):
+        return code in dict(self.env["res.lang"].get_installed())
+
+    def _clinic_create_journal(self):
+        Journal = self.env["account.journal"].with_company(self)
+        code = "SV"
+        used = set(Journal.search([*Journal._check_company_domain(self)]).mapped("code"))
+        suffix = 1
+        while code in used:
+            suffix += 1
+            code = f"SV{suffix}"
+        journal = Journal.create(
+            {
+                "name": "Stored Value",
+                "code": code,
+                "type": "general",
+                "company_id": self.id,
+                "show_on_dashboard": False,
+            }
+        )
+        if self._clinic_lang_installed("zh_CN"):
+            journal.update_field_translations("name", {"zh_CN": "储值"})
+        return journal
+
+    def _clinic_check_stored_value_accounting(self):
+        self.ensure_one()
+        missing = [fname for fname, *_rest in STORED_VALUE_ACCOUNTS if not self[fname]]
+        if missing or not self.clinic_stored_value_journal_id:
+            raise UserError(
+                self.env._(
+                    "The stored value accounting of %s is not configured: set its journal and accounts "
+                    "in Settings (Accounting > Stored Value).",
+                    self.name,
+                )
+            )

@@ -1,0 +1,57 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    clinic_contract_ids = fields.One2many("clinic.prepaid.contract", "partner_id", string="Prepaid Contracts")
+    stored_value_currency_id = fields.Many2one("res.currency", compute="_compute_stored_value_balance")
+    stored_value_balance = fields.Monetary(
+        string="Stored Value (Principal)",
+        compute="_compute_stored_value_balance",
+        currency_field="stored_value_currency_id",
+        help="Unused prepaid principal of the member in the current company: the sum of the "
+        "stored value journal.",
+    )
+    stored_value_bonus_balance = fields.Monetary(
+        string="Stored Value (Bonus)",
+        compute="_compute_stored_value_balance",
+        currency_field="stored_value_currency_id",
+    )
+    clinic_contract_count = fields.Integer(compute="_compute_clinic_contract_count", string="Contract Count")
+
+    @api.depends_context("company")
+    @api.depends("clinic_contract_ids.balance_principal", "clinic_contract_ids.balance_bonus")
+    def _compute_stored_value_balance(self):
+        company = self.env.company
+        sums = {
+            partner: (principal, bonus)
+            for partner, principal, bonus in self.env["clinic.stored.value.move"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", self.ids), ("state", "=", "posted"), ("company_id", "=", company.id)],
+                ["partner_id"],
+                ["amount_principal:sum", "amount_bonus:sum"],
+            )
+        }
+        for partner in self:
+            principal, bonus = sums.get(partner, (0.0, 0.0))
+            partner.stored_value_currency_id = company.currency_id
+            partner.stored_value_balance = company.currency_id.round(principal)
+            partner.stored_value_bonus_balance = company.currency_id.round(bonus)
+
+    def _compute_clinic_contract_count(self):
+        counts = dict(
+            self.env["clinic.prepaid.contract"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.clinic_contract_count = counts.get(partner, 0)
+
+    def action_view_clinic_contracts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_refund.clinic_prepaid_contract_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action

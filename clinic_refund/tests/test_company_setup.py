@@ -1,0 +1,47 @@
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import StoredValueCase
+
+
+@tagged("post_install", "-at_install")
+class TestCompanySetup(StoredValueCase):
+    def test_chinese_chart_gets_journal_and_accounts(self):
+        company = self.company
+        self.assertEqual(company.chart_template, "cn")
+        self.assertTrue(self.liability.code.startswith("2203"))
+        self.assertEqual(self.liability.account_type, "liability_current")
+        self.assertTrue(self.liability.reconcile)
+        self.assertTrue(company.clinic_stored_value_bonus_account_id.code.startswith("6601"))
+        self.assertTrue(company.clinic_stored_value_fee_account_id.code.startswith("6051"))
+        self.assertTrue(company.clinic_stored_value_forfeit_account_id.code.startswith("6301"))
+        self.assertEqual(company.clinic_stored_value_journal_id.type, "general")
+        journal = company.clinic_stored_value_journal_id
+        company._clinic_setup_stored_value_accounting()
+        self.assertEqual(company.clinic_stored_value_journal_id, journal, "idempotent")
+
+    def test_new_company_with_a_chart_is_set_up(self):
+        branch = self.env["res.company"].create(
+            {"name": "上海分院", "country_id": self.env.ref("base.cn").id, "currency_id": self.currency.id}
+        )
+        self.assertFalse(branch.clinic_stored_value_account_id)
+        self.env["account.chart.template"].try_loading("cn", company=branch, install_demo=False)
+        self.assertTrue(branch.clinic_stored_value_journal_id)
+        self.assertEqual(branch.clinic_stored_value_account_id.company_ids, branch)
+        self.assertTrue(branch.clinic_stored_value_account_id.with_company(branch).code.startswith("2203"))
+
+    def test_company_without_chart_explains_what_is_missing(self):
+        bare = self.env["res.company"].create({"name": "No chart", "currency_id": self.currency.id})
+        bare._clinic_setup_stored_value_accounting()
+        self.assertFalse(bare.clinic_stored_value_journal_id)
+        with self.assertRaisesRegex(UserError, "not configured"):
+            bare._clinic_check_stored_value_accounting()
+
+    def test_settings_edit_the_accounts(self):
+        other = self.liability.copy({"code": "220399", "name": "Contract liabilities - cards"})
+        form = Form(self.env["res.config.settings"])
+        self.assertEqual(form.clinic_stored_value_account_id, self.liability)
+        form.clinic_stored_value_account_id = other
+        form.save().execute()
+        self.assertEqual(self.company.clinic_stored_value_account_id, other)
+        self.company.clinic_stored_value_account_id = self.liability

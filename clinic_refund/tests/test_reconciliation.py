@@ -1,0 +1,76 @@
+from datetime import timedelta
+
+from odoo import Command
+from odoo.tests import Form, tagged
+
+from .common import StoredValueCase
+
+
+@tagged("post_install", "-at_install")
+class TestStoredValueReconciliation(StoredValueCase):
+    def _report(self, date=None):
+        form = Form(self.env["clinic.stored.value.reconciliation"])
+        if date:
+            form.date = date
+        wizard = form.save()
+        action = wizard.action_compute()
+        return self.env[action["res_model"]].search(action["domain"])
+
+    def test_report_matches_per_member_with_totals(self):
+        other = self.env["res.partner"].create({"name": "周婷"})
+        self.active_contract(principal=3000.0, bonus=1000.0)
+        self.active_contract(principal=800.0, bonus=0.0, partner=other)
+        self.pay(self.create_invoice(1000.0))
+        lines = self._report()
+        mine = lines.filtered(lambda line: line.partner_id == self.partner)
+        theirs = lines.filtered(lambda line: line.partner_id == other)
+        self.assertEqual((mine.subledger_balance, mine.gl_balance, mine.difference), (2250.0, 2250.0, 0.0))
+        self.assertEqual((theirs.subledger_balance, theirs.gl_balance), (800.0, 800.0))
+        self.assertFalse(lines.filtered("has_difference"))
+        self.assertEqual(sum(lines.mapped("difference")), 0.0)
+        rows_action = mine.action_open_rows()
+        rows = self.env["clinic.stored.value.move"].search(rows_action["domain"])
+        self.assertEqual(sum(rows.mapped("amount_principal")), 2250.0)
+        items_action = mine.action_open_journal_items()
+        items = self.env["account.move.line"].search(items_action["domain"])
+        self.assertEqual(-sum(items.mapped("balance")), 2250.0)
+
+    def test_report_at_a_past_date(self):
+        yesterday = self.today - timedelta(days=1)
+        contract = self.create_contract()
+        self.upload_scan(contract, date=yesterday)
+        contract.action_activate()
+        self.topup(contract, date=yesterday)
+        self.pay(self.create_invoice(400.0))
+        past = self._report(date=yesterday).filtered(lambda line: line.partner_id == self.partner)
+        self.assertEqual((past.subledger_balance, past.gl_balance), (3000.0, 3000.0))
+        self.assertReconciled(date=yesterday)
+
+    def test_manual_entry_on_the_liability_shows_a_difference(self):
+        self.active_contract(principal=1000.0, bonus=0.0)
+        misc = self.env["account.journal"].search(
+            [("company_id", "=", self.company.id), ("type", "=", "general")], limit=1
+        )
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": misc.id,
+                "line_ids": [
+                    Command.create(
+                        {"account_id": self.liability.id, "partner_id": self.partner.id, "balance": 100.0}
+                    ),
+                    Command.create({"account_id": self.bonus_account.id, "balance": -100.0}),
+                ],
+            }
+        )
+        entry.action_post()
+        line = self._report().filtered(lambda line: line.partner_id == self.partner)
+        self.assertEqual((line.subledger_balance, line.gl_balance, line.difference), (1000.0, 900.0, -100.0))
+        self.assertTrue(line.has_difference)
+        lines = self.env["clinic.stored.value.reconciliation.line"].search(
+            [("report_id", "=", line.report_id.id), ("has_difference", "=", True)]
+        )
+        self.assertEqual(lines, line, "the Differences filter finds it")
+        # Correct the mistake so the scenario ends reconciled.
+        entry.button_draft()
+        entry.button_cancel()

@@ -1,0 +1,246 @@
+"""Two workers spend the same stored value at the same time, each in its own database transaction.
+
+The data is committed for real (the workers cannot see a test transaction) and removed afterwards.
+"""
+
+import threading
+import time
+from contextlib import closing
+
+from psycopg2 import errors
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+
+LOCK_WAIT_TIMEOUT = 20
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentStoredValueSpending(TransactionCase):
+    def setUp(self):
+        super().setUp()
+        self.data = self._commit_member_with_stored_value(principal=100.0, invoice_amounts=(80.0, 80.0))
+        self.addCleanup(self._delete_committed_data)
+
+    # ------------------------------------------------------------------ set-up and clean-up
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+
+    def _commit_member_with_stored_value(self, principal, invoice_amounts):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            company = env.ref("base.main_company")
+            company._clinic_setup_stored_value_accounting()
+            env = env(context=dict(env.context, allowed_company_ids=company.ids))
+            partner = env["res.partner"].create({"name": "并发测试会员 Concurrency member"})
+            contract = env["clinic.prepaid.contract"].create(
+                {"partner_id": partner.id, "amount_principal": principal, "amount_bonus": 0.0}
+            )
+            contract._set_signed_document(
+                b"%PDF-1.4 signed", "signed.pdf", partner.name, fields.Date.today(), "paper"
+            )
+            contract.action_activate()
+            bank = env["account.journal"].search(
+                [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+            )
+            env["clinic.stored.value.topup"].create(
+                {"contract_id": contract.id, "journal_id": bank.id}
+            ).action_confirm()
+            invoices = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {"name": "Treatment", "price_unit": amount, "tax_ids": [Command.clear()]}
+                            )
+                        ],
+                    }
+                    for amount in invoice_amounts
+                ]
+            )
+            invoices.action_post()
+            return {
+                "partner": partner.id,
+                "contract": contract.id,
+                "invoices": invoices.ids,
+                "company": company.id,
+            }
+
+    def _delete_committed_data(self):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            rows = env["clinic.stored.value.move"].search([("contract_id", "=", self.data["contract"])])
+            payments = rows.payment_id
+            moves = (
+                env["account.move"].browse(self.data["invoices"]) | rows.account_move_id | payments.move_id
+            )
+            moves |= moves.reversal_move_ids
+            line_ids = tuple(moves.line_ids.ids) or (0,)
+            move_ids = tuple(moves.ids) or (0,)
+            cr.execute(
+                "DELETE FROM account_partial_reconcile WHERE debit_move_id IN %s OR credit_move_id IN %s",
+                [line_ids, line_ids],
+            )
+            cr.execute(
+                "UPDATE account_move_line SET full_reconcile_id = NULL WHERE id IN %s",
+                [line_ids],
+            )
+            cr.execute(
+                "DELETE FROM account_full_reconcile f WHERE NOT EXISTS "
+                "(SELECT 1 FROM account_move_line l WHERE l.full_reconcile_id = f.id) "
+                "AND NOT EXISTS (SELECT 1 FROM account_partial_reconcile p WHERE p.full_reconcile_id = f.id)"
+            )
+            cr.execute("DELETE FROM clinic_stored_value_move WHERE contract_id = %s", [self.data["contract"]])
+            cr.execute("UPDATE account_move SET origin_payment_id = NULL WHERE id IN %s", [move_ids])
+            if payments:
+                cr.execute("DELETE FROM account_payment WHERE id IN %s", [tuple(payments.ids)])
+            cr.execute("DELETE FROM account_move_line WHERE move_id IN %s", [move_ids])
+            cr.execute("DELETE FROM mail_message WHERE model = 'account.move' AND res_id IN %s", [move_ids])
+            cr.execute("DELETE FROM account_move WHERE id IN %s", [move_ids])
+            cr.execute(
+                "DELETE FROM mail_message WHERE model = 'clinic.prepaid.contract' AND res_id = %s",
+                [self.data["contract"]],
+            )
+            env["ir.attachment"].search(
+                [("res_model", "=", "clinic.prepaid.contract"), ("res_id", "=", self.data["contract"])]
+            ).unlink()
+            cr.execute("DELETE FROM clinic_prepaid_contract WHERE id = %s", [self.data["contract"]])
+            env.invalidate_all()
+            env["res.partner"].browse(self.data["partner"]).unlink()
+
+    # ------------------------------------------------------------------ workers
+
+    def _spend(self, cr, invoice_id, amount):
+        env = self._env(cr)
+        contract = env["clinic.prepaid.contract"].browse(self.data["contract"])
+        return contract._consume_stored_value(amount, env["account.move"].browse(invoice_id))
+
+    def _spend_with_retries(self, invoice_id, amount):
+        """What Odoo's RPC layer does: retry the whole transaction on a serialization failure."""
+        for _attempt in range(5):
+            with closing(self.registry.cursor()) as cr:
+                try:
+                    self._spend(cr, invoice_id, amount)
+                    cr.commit()
+                    return "paid"
+                except errors.SerializationFailure:
+                    cr.rollback()
+                except UserError as error:
+                    cr.rollback()
+                    return error
+        return "gave up"
+
+    def _wait_for_lock_waiter(self):
+        deadline = time.monotonic() + LOCK_WAIT_TIMEOUT
+        with closing(self.registry.cursor()) as cr:
+            while time.monotonic() < deadline:
+                cr.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query ILIKE %s",
+                    ["%clinic_prepaid_contract%FOR NO KEY UPDATE%"],
+                )
+                if cr.fetchone()[0]:
+                    return True
+                cr.rollback()
+                time.sleep(0.05)
+        return False
+
+    def _final_state(self):
+        with closing(self.registry.cursor()) as cr:
+            env = self._env(cr)
+            contract = env["clinic.prepaid.contract"].browse(self.data["contract"])
+            invoices = env["account.move"].browse(self.data["invoices"])
+            rows = env["clinic.stored.value.reconciliation"]._get_reconciliation_data(
+                fields.Date.today(), env["res.company"].browse(self.data["company"])
+            )
+            mine = [row for row in rows if row["partner_id"] == self.data["partner"]]
+            return contract.balance_principal, invoices.mapped("payment_state"), mine
+
+    # ------------------------------------------------------------------ the scenario
+
+    def _hold_a_payment(self, first_spent, release_first, results):
+        """Worker A: pay 80 and keep the transaction open until told to commit."""
+        with closing(self.registry.cursor()) as cr:
+            try:
+                self._spend(cr, self.data["invoices"][0], 80.0)
+                first_spent.set()
+                release_first.wait(LOCK_WAIT_TIMEOUT)
+                cr.commit()
+                results["a"] = "paid"
+            except Exception as error:  # reported by the test's assertions
+                cr.rollback()
+                results["a"] = error
+                first_spent.set()
+
+    def _pay_the_same_balance(self, results):
+        """Worker B: pay 80 too, once as it comes, then as Odoo would retry it."""
+        started = time.monotonic()
+        with closing(self.registry.cursor()) as cr:
+            try:
+                self._spend(cr, self.data["invoices"][1], 80.0)
+                cr.commit()
+                results["b_first_try"] = "paid"
+            except (errors.SerializationFailure, UserError) as error:
+                cr.rollback()
+                results["b_first_try"] = error
+        results["b_waited"] = time.monotonic() - started
+        results["b"] = self._spend_with_retries(self.data["invoices"][1], 80.0)
+
+    def test_two_workers_spend_the_same_balance(self):
+        """Worker A pays 80 of 100 and holds its transaction open; worker B tries to pay 80 too.
+
+        B waits on the wallet lock; when A commits, B's transaction fails to serialize, is retried
+        on fresh data and gets a clear error: the balance never goes below zero.
+        """
+        first_spent, release_first, results = threading.Event(), threading.Event(), {}
+        thread_a = threading.Thread(target=self._hold_a_payment, args=(first_spent, release_first, results))
+        thread_a.start()
+        self.assertTrue(first_spent.wait(LOCK_WAIT_TIMEOUT))
+        thread_b = threading.Thread(target=self._pay_the_same_balance, args=(results,))
+        thread_b.start()
+        b_was_blocked = self._wait_for_lock_waiter()
+        release_first.set()
+        thread_a.join(LOCK_WAIT_TIMEOUT)
+        thread_b.join(LOCK_WAIT_TIMEOUT)
+
+        self.assertEqual(results["a"], "paid")
+        self.assertTrue(b_was_blocked, "worker B waits on the wallet row lock held by A")
+        self.assertIsInstance(results["b_first_try"], errors.SerializationFailure)
+        self.assertIsInstance(results["b"], UserError)
+        self.assertIn("less than the 80", str(results["b"]))
+        balance, payment_states, report = self._final_state()
+        self.assertEqual(balance, 20.0)
+        self.assertIn(payment_states[0], ("paid", "in_payment"))
+        self.assertEqual(payment_states[1], "not_paid")
+        self.assertEqual(len(report), 1)
+        self.assertEqual(
+            (report[0]["subledger"], report[0]["gl"], report[0]["difference"]), (20.0, 20.0, 0.0)
+        )
+        print(f"\nstored value concurrency: worker B waited {results['b_waited']:.2f}s on the wallet lock")
+
+    def test_two_workers_with_enough_balance_both_pay(self):
+        """With enough for both, the second worker waits, is retried and pays: 100 - 40 - 40 = 20."""
+        results = {}
+        barrier = threading.Barrier(2)
+
+        def worker(key, invoice_id):
+            barrier.wait(LOCK_WAIT_TIMEOUT)
+            results[key] = self._spend_with_retries(invoice_id, 40.0)
+
+        threads = [
+            threading.Thread(target=worker, args=(key, invoice_id))
+            for key, invoice_id in zip(("a", "b"), self.data["invoices"], strict=True)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(LOCK_WAIT_TIMEOUT)
+        self.assertEqual(results, {"a": "paid", "b": "paid"})
+        balance, payment_states, report = self._final_state()
+        self.assertEqual(balance, 20.0)
+        self.assertEqual(payment_states, ["partial", "partial"])
+        self.assertEqual((report[0]["subledger"], report[0]["gl"]), (20.0, 20.0))

@@ -38,13 +38,9 @@ class TestConcurrentStoredValueSpending(TransactionCase):
             contract = env["clinic.prepaid.contract"].create(
                 {"partner_id": partner.id, "amount_principal": principal, "amount_bonus": 0.0}
             )
-            contract._set_signed_document(
-                b"%PDF-1.4 signed", "signed.pdf", partner.name, fields.Date.today(), "paper"
-            )
+            contract._set_signed_document(b"%PDF-1.4 signed", "signed.pdf", partner.name, fields.Date.today(), "paper")
             contract.action_activate()
-            bank = env["account.journal"].search(
-                [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
-            )
+            bank = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
             env["clinic.stored.value.topup"].create(
                 {"contract_id": contract.id, "journal_id": bank.id}
             ).action_confirm()
@@ -54,9 +50,7 @@ class TestConcurrentStoredValueSpending(TransactionCase):
                         "move_type": "out_invoice",
                         "partner_id": partner.id,
                         "invoice_line_ids": [
-                            Command.create(
-                                {"name": "Treatment", "price_unit": amount, "tax_ids": [Command.clear()]}
-                            )
+                            Command.create({"name": "Treatment", "price_unit": amount, "tax_ids": [Command.clear()]})
                         ],
                     }
                     for amount in invoice_amounts
@@ -75,9 +69,7 @@ class TestConcurrentStoredValueSpending(TransactionCase):
             env = self._env(cr)
             rows = env["clinic.stored.value.move"].search([("contract_id", "=", self.data["contract"])])
             payments = rows.payment_id
-            moves = (
-                env["account.move"].browse(self.data["invoices"]) | rows.account_move_id | payments.move_id
-            )
+            moves = env["account.move"].browse(self.data["invoices"]) | rows.account_move_id | payments.move_id
             moves |= moves.reversal_move_ids
             line_ids = tuple(moves.line_ids.ids) or (0,)
             move_ids = tuple(moves.ids) or (0,)
@@ -217,9 +209,7 @@ class TestConcurrentStoredValueSpending(TransactionCase):
         self.assertIn(payment_states[0], ("paid", "in_payment"))
         self.assertEqual(payment_states[1], "not_paid")
         self.assertEqual(len(report), 1)
-        self.assertEqual(
-            (report[0]["subledger"], report[0]["gl"], report[0]["difference"]), (20.0, 20.0, 0.0)
-        )
+        self.assertEqual((report[0]["subledger"], report[0]["gl"], report[0]["difference"]), (20.0, 20.0, 0.0))
         print(f"\nstored value concurrency: worker B waited {results['b_waited']:.2f}s on the wallet lock")
 
     def test_two_workers_with_enough_balance_both_pay(self):

@@ -65,9 +65,7 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         credit_notes = posted.filtered(
-            lambda move: (
-                move.move_type == "out_refund" and move.reversed_entry_id.sudo().clinic_stored_value_move_ids
-            )
+            lambda move: move.move_type == "out_refund" and move.reversed_entry_id.sudo().clinic_stored_value_move_ids
         )
         credit_notes._clinic_give_back_stored_value()
         return posted
@@ -119,9 +117,7 @@ class AccountMove(models.Model):
 
     def action_clinic_view_stored_value(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "clinic_refund.clinic_stored_value_move_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_refund.clinic_stored_value_move_action")
         action["domain"] = ["|", ("invoice_id", "=", self.id), ("account_move_id", "=", self.id)]
         action["context"] = {"create": False}
         return action

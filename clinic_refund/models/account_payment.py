@@ -5,9 +5,7 @@ from odoo.exceptions import UserError
 class AccountPayment(models.Model):
     _inherit = "account.payment"
 
-    clinic_stored_value_move_ids = fields.One2many(
-        "clinic.stored.value.move", "payment_id", string="Stored Value Rows"
-    )
+    clinic_stored_value_move_ids = fields.One2many("clinic.stored.value.move", "payment_id", string="Stored Value Rows")
 
     def _clinic_check_not_stored_value_payment(self):
         rows = self.sudo().clinic_stored_value_move_ids.filtered(lambda row: row.state == "posted")

@@ -44,9 +44,7 @@ class ClinicPrepaidContract(models.Model):
         index=True,
         check_company=True,
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(
         "res.currency",
         required=True,
@@ -76,19 +74,13 @@ class ClinicPrepaidContract(models.Model):
     )
     terms_version = fields.Char(compute="_compute_terms", store=True, readonly=False)
     terms = fields.Html(compute="_compute_terms", store=True, readonly=False, sanitize=True)
-    cooling_off_days = fields.Integer(
-        string="Cooling-off Days", compute="_compute_terms", store=True, readonly=False
-    )
+    cooling_off_days = fields.Integer(string="Cooling-off Days", compute="_compute_terms", store=True, readonly=False)
     refund_fee_percent = fields.Float(
         string="Refund Fee (%)", digits=(5, 2), compute="_compute_terms", store=True, readonly=False
     )
     bonus_policy = fields.Selection(BONUS_POLICIES, compute="_compute_terms", store=True, readonly=False)
-    consumed_pricing = fields.Selection(
-        CONSUMED_PRICING, compute="_compute_terms", store=True, readonly=False
-    )
-    consumption_order = fields.Selection(
-        CONSUMPTION_ORDERS, compute="_compute_terms", store=True, readonly=False
-    )
+    consumed_pricing = fields.Selection(CONSUMED_PRICING, compute="_compute_terms", store=True, readonly=False)
+    consumption_order = fields.Selection(CONSUMPTION_ORDERS, compute="_compute_terms", store=True, readonly=False)
     amount_principal = fields.Monetary(
         string="Prepaid Principal", tracking=True, help="The amount the member agrees to prepay."
     )
@@ -126,9 +118,7 @@ class ClinicPrepaidContract(models.Model):
         tracking=True,
         help="Set by the Verify action when the stored file no longer matches its SHA-256.",
     )
-    sign_request_id = fields.Many2one(
-        "sign.oca.request", string="Signature Request", readonly=True, copy=False
-    )
+    sign_request_id = fields.Many2one("sign.oca.request", string="Signature Request", readonly=True, copy=False)
     note = fields.Text(string="Internal Note")
 
     _sql_constraints = [
@@ -225,8 +215,7 @@ class ClinicPrepaidContract(models.Model):
                 self.env["clinic.stored.value.move"]._check_precision(currency, vals.get(fname))
             if vals.get("name", "/") == "/":
                 vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("clinic.prepaid.contract")
-                    or "/"
+                    self.env["ir.sequence"].with_company(company).next_by_code("clinic.prepaid.contract") or "/"
                 )
         return super().create(vals_list)
 
@@ -236,16 +225,13 @@ class ClinicPrepaidContract(models.Model):
             if frozen:
                 raise UserError(
                     self.env._(
-                        "The terms, amounts and member of contract %s are frozen once it has been "
-                        "sent for signature.",
+                        "The terms, amounts and member of contract %s are frozen once it has been sent for signature.",
                         frozen[0].name,
                     )
                 )
             for contract in self:
                 for fname in ("amount_principal", "amount_bonus"):
-                    self.env["clinic.stored.value.move"]._check_precision(
-                        contract.currency_id, vals.get(fname)
-                    )
+                    self.env["clinic.stored.value.move"]._check_precision(contract.currency_id, vals.get(fname))
         if set(vals) & set(SIGNATURE_FIELDS) and not self.env.context.get("clinic_contract_signing"):
             raise UserError(self.env._("The signed contract can only be stored through the signing actions."))
         return super().write(vals)
@@ -285,9 +271,7 @@ class ClinicPrepaidContract(models.Model):
         request = self.env["sign.oca.request"].sudo().create(self._prepare_sign_request_vals(pdf))
         request.add_item(self._prepare_sign_request_item())
         request.action_send()
-        self.with_context(clinic_contract_signing=True).write(
-            {"state": "sent", "sign_request_id": request.id}
-        )
+        self.with_context(clinic_contract_signing=True).write({"state": "sent", "sign_request_id": request.id})
         self.message_post(
             body=self.env._("Sent to %s for electronic signature.", self.partner_id.display_name),
         )
@@ -386,9 +370,7 @@ class ClinicPrepaidContract(models.Model):
             raise UserError(self.env._("Contract %s has no signed file to verify.", self.name))
         digest = hashlib.sha256(self._stored_signed_bytes()).hexdigest()
         if digest == self.signed_sha256:
-            self.message_post(
-                body=self.env._("Signed file verified: its SHA-256 matches the one recorded at signing.")
-            )
+            self.message_post(body=self.env._("Signed file verified: its SHA-256 matches the one recorded at signing."))
             return self._notify(self.env._("The signed file is intact."), "success")
         self.with_context(clinic_contract_signing=True).write({"signature_tampered": True})
         self.message_post(
@@ -407,9 +389,7 @@ class ClinicPrepaidContract(models.Model):
             summary=self.env._("Signed contract file altered"),
             user_id=(self.user_id or self.env.user).id,
         )
-        return self._notify(
-            self.env._("The signed file does NOT match its SHA-256: it has been altered."), "danger"
-        )
+        return self._notify(self.env._("The signed file does NOT match its SHA-256: it has been altered."), "danger")
 
     def _notify(self, message, kind):
         return {
@@ -455,9 +435,7 @@ class ClinicPrepaidContract(models.Model):
         for contract in self:
             if contract.state != "active":
                 raise UserError(self.env._("Only an active contract can be closed."))
-            if not float_is_zero(
-                contract.balance_principal, precision_rounding=contract.currency_id.rounding
-            ):
+            if not float_is_zero(contract.balance_principal, precision_rounding=contract.currency_id.rounding):
                 raise UserError(
                     self.env._(
                         "Contract %(contract)s still holds %(amount)s of principal: refund it before "
@@ -485,13 +463,11 @@ class ClinicPrepaidContract(models.Model):
             if contract.state in ("closed", "terminated"):
                 raise UserError(self.env._("Contract %s is already ended.", contract.name))
             rounding = contract.currency_id.rounding
-            if not float_is_zero(
-                contract.balance_principal, precision_rounding=rounding
-            ) or not float_is_zero(contract.balance_bonus, precision_rounding=rounding):
+            if not float_is_zero(contract.balance_principal, precision_rounding=rounding) or not float_is_zero(
+                contract.balance_bonus, precision_rounding=rounding
+            ):
                 raise UserError(
-                    self.env._(
-                        "Contract %s still holds stored value: refund or close it first.", contract.name
-                    )
+                    self.env._("Contract %s still holds stored value: refund or close it first.", contract.name)
                 )
             contract._cancel_pending_sign_request()
         self.write({"state": "terminated"})
@@ -515,9 +491,7 @@ class ClinicPrepaidContract(models.Model):
 
     def action_view_moves(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "clinic_refund.clinic_stored_value_move_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_refund.clinic_stored_value_move_action")
         action["domain"] = [("contract_id", "=", self.id)]
         action["context"] = {"default_contract_id": self.id, "create": False}
         return action
@@ -564,8 +538,7 @@ class ClinicPrepaidContract(models.Model):
         if currency.compare_amounts(amount, principal + bonus) > 0:
             raise UserError(
                 self.env._(
-                    "Contract %(contract)s holds %(available)s of stored value, less than the "
-                    "%(amount)s to pay.",
+                    "Contract %(contract)s holds %(available)s of stored value, less than the %(amount)s to pay.",
                     contract=self.name,
                     available=currency.round(principal + bonus),
                     amount=amount,
@@ -618,8 +591,7 @@ class ClinicPrepaidContract(models.Model):
         if invoice.currency_id != self.currency_id:
             raise UserError(
                 self.env._(
-                    "Contract %(contract)s is in %(currency)s but invoice %(invoice)s is in "
-                    "%(invoice_currency)s.",
+                    "Contract %(contract)s is in %(currency)s but invoice %(invoice)s is in %(invoice_currency)s.",
                     contract=self.name,
                     currency=self.currency_id.name,
                     invoice=invoice.name,
@@ -652,9 +624,7 @@ class ClinicPrepaidContract(models.Model):
         company = self.env.ref("base.main_company")
         # Demo data loads before the post-init hook that sets the accounting up.
         company._clinic_setup_stored_value_accounting()
-        if not company.clinic_stored_value_journal_id or self.search_count(
-            [("company_id", "=", company.id)], limit=1
-        ):
+        if not company.clinic_stored_value_journal_id or self.search_count([("company_id", "=", company.id)], limit=1):
             return  # no chart of accounts, or demo already there (the file reloads on update)
         contracts = self.with_company(company).with_context(tracking_disable=True)
         journal = contracts.env["account.journal"].search(

@@ -61,9 +61,7 @@ class ClinicStoredValueMove(models.Model):
         help="For an adjustment of principal: the account that balances the stored-value liability.",
     )
     reason = fields.Text()
-    user_id = fields.Many2one(
-        "res.users", string="Recorded By", default=lambda self: self.env.user, readonly=True
-    )
+    user_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user, readonly=True)
 
     # ------------------------------------------------------------------ computes and checks
 
@@ -130,16 +128,12 @@ class ClinicStoredValueMove(models.Model):
             for fname in ("amount_principal", "amount_bonus"):
                 self._check_precision(contract.currency_id or self.env.company.currency_id, vals.get(fname))
             if vals.get("state", "draft") != "draft":
-                raise UserError(
-                    self.env._("Stored value rows are created in draft and posted by the application.")
-                )
+                raise UserError(self.env._("Stored value rows are created in draft and posted by the application."))
         return super().create(vals_list)
 
     def write(self, vals):
         if any(row.state == "posted" for row in self):
-            raise UserError(
-                self.env._("Posted stored value rows cannot be changed; record a reversal instead.")
-            )
+            raise UserError(self.env._("Posted stored value rows cannot be changed; record a reversal instead."))
         for row in self:
             for fname in ("amount_principal", "amount_bonus"):
                 self._check_precision(row.currency_id, vals.get(fname))
@@ -148,9 +142,7 @@ class ClinicStoredValueMove(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_posted(self):
         if any(row.state == "posted" for row in self):
-            raise UserError(
-                self.env._("Posted stored value rows cannot be deleted; record a reversal instead.")
-            )
+            raise UserError(self.env._("Posted stored value rows cannot be deleted; record a reversal instead."))
 
     # ------------------------------------------------------------------ posting
 
@@ -166,9 +158,7 @@ class ClinicStoredValueMove(models.Model):
             raise UserError(self.env._("Only a Clinic Manager can post a manual stored value row."))
         for row in self:
             if row.move_type not in ("adjust",):
-                raise UserError(
-                    self.env._("Only adjustments are posted by hand; other rows come from their flows.")
-                )
+                raise UserError(self.env._("Only adjustments are posted by hand; other rows come from their flows."))
         self._post()
         return True
 
@@ -180,10 +170,7 @@ class ClinicStoredValueMove(models.Model):
             currency = row.currency_id
             principal_after = currency.round(contract.balance_principal + row.amount_principal)
             bonus_after = currency.round(contract.balance_bonus + row.amount_bonus)
-            if (
-                currency.compare_amounts(principal_after, 0.0) < 0
-                or currency.compare_amounts(bonus_after, 0.0) < 0
-            ):
+            if currency.compare_amounts(principal_after, 0.0) < 0 or currency.compare_amounts(bonus_after, 0.0) < 0:
                 raise UserError(
                     self.env._(
                         "Not enough stored value on contract %(contract)s: principal %(principal)s, "
@@ -349,9 +336,7 @@ class ClinicStoredValueMove(models.Model):
         reversals = self.env["clinic.stored.value.move"]
         for row in self:
             if row.state != "posted" or row.move_type == "reversal" or row.reversal_ids:
-                raise UserError(
-                    self.env._("Row %s cannot be reversed (not posted, or already reversed).", row.name)
-                )
+                raise UserError(self.env._("Row %s cannot be reversed (not posted, or already reversed).", row.name))
             reversals |= self._create_and_post(
                 {
                     "contract_id": row.contract_id.id,

@@ -10,8 +10,7 @@ class ResPartner(models.Model):
         string="Stored Value (Principal)",
         compute="_compute_stored_value_balance",
         currency_field="stored_value_currency_id",
-        help="Unused prepaid principal of the member in the current company: the sum of the "
-        "stored value journal.",
+        help="Unused prepaid principal of the member in the current company: the sum of the stored value journal.",
     )
     stored_value_bonus_balance = fields.Monetary(
         string="Stored Value (Bonus)",

@@ -159,9 +159,7 @@ class StoredValueCase(TransactionCase):
         return -sum(lines.mapped("balance"))
 
     def assertReconciled(self, date=None):
-        rows = self.env["clinic.stored.value.reconciliation"]._get_reconciliation_data(
-            date or self.today, self.company
-        )
+        rows = self.env["clinic.stored.value.reconciliation"]._get_reconciliation_data(date or self.today, self.company)
         for row in rows:
             self.assertTrue(
                 self.currency.is_zero(row["difference"]),

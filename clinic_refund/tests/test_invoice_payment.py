@@ -69,9 +69,7 @@ class TestPayInvoiceFromStoredValue(StoredValueCase):
         self.assertEqual(
             row.account_move_id.line_ids.account_id,
             self.bonus_account
-            | invoice.line_ids.filtered(
-                lambda line: line.account_id.account_type == "asset_receivable"
-            ).account_id,
+            | invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable").account_id,
         )
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
@@ -136,9 +134,7 @@ class TestPayInvoiceFromStoredValue(StoredValueCase):
         with self.assertRaisesRegex(UserError, "to another company"):
             contract_elsewhere._consume_stored_value(100.0, invoice)
         wizard = self.env["clinic.stored.value.pay"].create({"invoice_id": invoice.id})
-        self.assertEqual(
-            wizard.contract_id.company_id, self.company, "only contracts of the invoice's company"
-        )
+        self.assertEqual(wizard.contract_id.company_id, self.company, "only contracts of the invoice's company")
         self.assertFalse(invoice.clinic_stored_value_move_ids)
 
     def test_no_active_contract(self):

@@ -7,9 +7,7 @@ from .common import StoredValueCase
 @tagged("post_install", "-at_install")
 class TestPrepaidContract(StoredValueCase):
     def test_number_and_terms_copied_from_template(self):
-        self.template.write(
-            {"refund_fee_percent": 8.0, "consumption_order": "bonus_first", "cooling_off_days": 10}
-        )
+        self.template.write({"refund_fee_percent": 8.0, "consumption_order": "bonus_first", "cooling_off_days": 10})
         contract = self.create_contract()
         self.assertTrue(contract.name.startswith("PC/"))
         self.assertEqual(contract.state, "draft")

@@ -56,9 +56,7 @@ class TestStoredValueReconciliation(StoredValueCase):
                 "move_type": "entry",
                 "journal_id": misc.id,
                 "line_ids": [
-                    Command.create(
-                        {"account_id": self.liability.id, "partner_id": self.partner.id, "balance": 100.0}
-                    ),
+                    Command.create({"account_id": self.liability.id, "partner_id": self.partner.id, "balance": 100.0}),
                     Command.create({"account_id": self.bonus_account.id, "balance": -100.0}),
                 ],
             }

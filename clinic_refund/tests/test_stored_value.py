@@ -162,9 +162,7 @@ class TestStoredValueTopup(StoredValueCase):
         contract = self.active_contract()
         self.pay(self.create_invoice(1000.0), amount=1000.0)
         with self.assertRaisesRegex(UserError, "Not enough stored value"):
-            contract.move_ids.filtered(lambda r: r.move_type == "topup").with_user(
-                self.manager
-            ).action_reverse()
+            contract.move_ids.filtered(lambda r: r.move_type == "topup").with_user(self.manager).action_reverse()
         self.assertEqual(contract.balance_principal, 2250.0)
 
     def test_manual_adjustment(self):

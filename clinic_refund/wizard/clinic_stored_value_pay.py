@@ -15,8 +15,7 @@ class ClinicStoredValuePay(models.TransientModel):
     contract_id = fields.Many2one(
         "clinic.prepaid.contract",
         check_company=True,
-        domain="[('partner_id', 'child_of', partner_id), ('state', '=', 'active'), "
-        "('company_id', '=', company_id)]",
+        domain="[('partner_id', 'child_of', partner_id), ('state', '=', 'active'), ('company_id', '=', company_id)]",
         compute="_compute_contract_id",
         store=True,
         readonly=False,
@@ -78,8 +77,6 @@ class ClinicStoredValuePay(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         if not self.contract_id:
-            raise UserError(
-                self.env._("%s has no active prepaid contract to pay from.", self.partner_id.display_name)
-            )
+            raise UserError(self.env._("%s has no active prepaid contract to pay from.", self.partner_id.display_name))
         self.contract_id._consume_stored_value(self.amount, self.invoice_id, self.date)
         return {"type": "ir.actions.act_window_close"}

@@ -52,9 +52,7 @@ class ClinicStoredValueReconciliation(models.TransientModel):
             gl = currency.round(ledger.get(partner_id, 0.0))
             if currency.is_zero(sub) and currency.is_zero(gl):
                 continue
-            rows.append(
-                {"partner_id": partner_id, "subledger": sub, "gl": gl, "difference": currency.round(gl - sub)}
-            )
+            rows.append({"partner_id": partner_id, "subledger": sub, "gl": gl, "difference": currency.round(gl - sub)})
         return rows
 
     def action_compute(self):
@@ -106,9 +104,7 @@ class ClinicStoredValueReconciliationLine(models.TransientModel):
 
     def action_open_rows(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "clinic_refund.clinic_stored_value_move_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_refund.clinic_stored_value_move_action")
         action["domain"] = [
             ("partner_id", "=", self.partner_id.id),
             ("company_id", "=", self.company_id.id),

@@ -53,9 +53,7 @@ class ClinicStoredValueTopup(models.TransientModel):
         for vals in vals_list:
             contract = self.env["clinic.prepaid.contract"].browse(vals.get("contract_id"))
             for fname in ("amount", "amount_bonus"):
-                StoredValue._check_precision(
-                    contract.currency_id or self.env.company.currency_id, vals.get(fname)
-                )
+                StoredValue._check_precision(contract.currency_id or self.env.company.currency_id, vals.get(fname))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -78,8 +76,7 @@ class ClinicStoredValueTopup(models.TransientModel):
         if journal_currency != currency:
             raise UserError(
                 self.env._(
-                    "Journal %(journal)s works in %(journal_currency)s, contract %(contract)s in "
-                    "%(currency)s.",
+                    "Journal %(journal)s works in %(journal_currency)s, contract %(contract)s in %(currency)s.",
                     journal=self.journal_id.name,
                     journal_currency=journal_currency.name,
                     contract=contract.name,

@@ -6,7 +6,7 @@
     "website": "https://github.com/clinic-suite/clinic",
     "author": "Clinic Suite",
     "license": "LGPL-3",
-    "depends": ["clinic_membership", "account", "base_tier_validation", "sign_oca"],
+    "depends": ["clinic_membership", "account", "portal", "base_tier_validation", "sign_oca"],
     "data": [
         "security/clinic_refund_security.xml",
         "security/ir.model.access.csv",
@@ -23,6 +23,7 @@
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/clinic_prepaid_contract_portal_templates.xml",
         "views/clinic_refund_menus.xml",
     ],
     "demo": [

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+# Context marker of the stored-value flows: an object, so that no RPC call can forge it.
+STORED_VALUE_FLOW = object()
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -31,7 +34,7 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------ protection of the ledger
 
     def _clinic_check_not_stored_value_entry(self):
-        if self.env.context.get("clinic_stored_value_entry"):
+        if self.env.context.get("clinic_stored_value_entry") is STORED_VALUE_FLOW:
             return
         protected = self.sudo().clinic_stored_value_entry_ids.filtered(lambda row: row.state == "posted")
         if protected:
@@ -44,12 +47,30 @@ class AccountMove(models.Model):
                 )
             )
 
+    def _clinic_check_no_stored_value_paid(self):
+        """An invoice paid from stored value is undone by a credit note, which gives the value back."""
+        for move in self.sudo().filtered(lambda m: m.move_type == "out_invoice"):
+            for row in move.clinic_stored_value_move_ids.filtered(
+                lambda r: r.move_type == "consume" and r.state == "posted"
+            ):
+                if not move.currency_id.is_zero(sum(row._clinic_unreversed_amounts())):
+                    raise UserError(
+                        self.env._(
+                            "Invoice %(invoice)s was paid from stored value (%(row)s): issue a credit "
+                            "note to give the value back instead of resetting or cancelling it.",
+                            invoice=move.name,
+                            row=row.name,
+                        )
+                    )
+
     def button_draft(self):
         self._clinic_check_not_stored_value_entry()
+        self._clinic_check_no_stored_value_paid()
         return super().button_draft()
 
     def button_cancel(self):
         self._clinic_check_not_stored_value_entry()
+        self._clinic_check_no_stored_value_paid()
         return super().button_cancel()
 
     def _reverse_moves(self, default_values_list=None, cancel=False):

@@ -25,7 +25,17 @@ TERM_FIELDS = (
     "company_id",
     "currency_id",
 )
-SIGNATURE_FIELDS = ("signed_file", "signed_filename", "signed_sha256", "signed_by", "date_signed")
+SIGNATURE_FIELDS = (
+    "signed_file",
+    "signed_filename",
+    "signed_sha256",
+    "signed_by",
+    "date_signed",
+    "signature_method",
+    "signature_tampered",
+)
+# Context marker of the signing actions: an object, so that no RPC call can forge it.
+SIGNING = object()
 
 
 class ClinicPrepaidContract(models.Model):
@@ -232,7 +242,7 @@ class ClinicPrepaidContract(models.Model):
             for contract in self:
                 for fname in ("amount_principal", "amount_bonus"):
                     self.env["clinic.stored.value.move"]._check_precision(contract.currency_id, vals.get(fname))
-        if set(vals) & set(SIGNATURE_FIELDS) and not self.env.context.get("clinic_contract_signing"):
+        if set(vals) & set(SIGNATURE_FIELDS) and self.env.context.get("clinic_contract_signing") is not SIGNING:
             raise UserError(self.env._("The signed contract can only be stored through the signing actions."))
         return super().write(vals)
 
@@ -271,7 +281,7 @@ class ClinicPrepaidContract(models.Model):
         request = self.env["sign.oca.request"].sudo().create(self._prepare_sign_request_vals(pdf))
         request.add_item(self._prepare_sign_request_item())
         request.action_send()
-        self.with_context(clinic_contract_signing=True).write({"state": "sent", "sign_request_id": request.id})
+        self.write({"state": "sent", "sign_request_id": request.id})
         self.message_post(
             body=self.env._("Sent to %s for electronic signature.", self.partner_id.display_name),
         )
@@ -322,7 +332,7 @@ class ClinicPrepaidContract(models.Model):
         digest = hashlib.sha256(data).hexdigest()
         if method == "paper":
             self._cancel_pending_sign_request()
-        self.with_context(clinic_contract_signing=True).write(
+        self.with_context(clinic_contract_signing=SIGNING).write(
             {
                 "signed_file": base64.b64encode(data),
                 "signed_filename": filename or f"{self.name.replace('/', '_')}.pdf",
@@ -372,7 +382,7 @@ class ClinicPrepaidContract(models.Model):
         if digest == self.signed_sha256:
             self.message_post(body=self.env._("Signed file verified: its SHA-256 matches the one recorded at signing."))
             return self._notify(self.env._("The signed file is intact."), "success")
-        self.with_context(clinic_contract_signing=True).write({"signature_tampered": True})
+        self.with_context(clinic_contract_signing=SIGNING).write({"signature_tampered": True})
         self.message_post(
             body=Markup("<strong>%s</strong><br/>%s <code>%s</code><br/>%s <code>%s</code>")
             % (

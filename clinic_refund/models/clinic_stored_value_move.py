@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from .account_move import STORED_VALUE_FLOW
+
 MOVE_TYPES = [
     ("topup", "Top-up"),
     ("consume", "Consumption"),
@@ -226,7 +228,7 @@ class ClinicStoredValueMove(models.Model):
                 }
             )
         )
-        move.with_context(clinic_stored_value_entry=True).action_post()
+        move.action_post()
         self.account_move_id = move
 
     def _entry_counterparts(self):
@@ -275,7 +277,7 @@ class ClinicStoredValueMove(models.Model):
         original = self.reversed_id.account_move_id
         if not original:
             return self.env["account.move"]
-        reverse = original.with_context(clinic_stored_value_entry=True)._reverse_moves(
+        reverse = original.with_context(clinic_stored_value_entry=STORED_VALUE_FLOW)._reverse_moves(
             [{"date": self.date, "ref": self.env._("Reversal of %s", self.reversed_id.name)}], cancel=True
         )
         return reverse

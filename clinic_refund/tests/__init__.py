@@ -7,3 +7,4 @@ from . import test_reconciliation
 from . import test_company_setup
 from . import test_security
 from . import test_ui
+from . import test_portal

@@ -152,6 +152,24 @@ class TestPayInvoiceFromStoredValue(StoredValueCase):
         with self.assertRaisesRegex(UserError, "reversal of the row"):
             row.account_move_id.button_cancel()
 
+    def test_invoice_paid_from_stored_value_is_undone_by_a_credit_note(self):
+        contract = self.active_contract()
+        invoice = self.create_invoice(200.0)
+        self.pay(invoice)
+        with self.assertRaisesRegex(UserError, "issue a credit note"):
+            invoice.button_draft()
+        with self.assertRaisesRegex(UserError, "issue a credit note"):
+            invoice.button_cancel()
+        self.assertEqual(invoice.state, "posted")
+        self._credit_note(invoice)
+        self.assertEqual((contract.balance_principal, contract.balance_bonus), (3000.0, 1000.0))
+
+    def test_forged_context_does_not_unlock_entries(self):
+        self.active_contract()
+        row = self.pay(self.create_invoice(100.0))
+        with self.assertRaisesRegex(UserError, "reversal of the row"):
+            row.account_move_id.with_context(clinic_stored_value_entry=True).button_draft()
+
     def _credit_note(self, invoice, amount=None, modify=False):
         reversal = (
             self.env["account.move.reversal"]

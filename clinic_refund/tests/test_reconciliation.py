@@ -1,4 +1,7 @@
+import io
 from datetime import timedelta
+
+import openpyxl
 
 from odoo import Command
 from odoo.tests import Form, tagged
@@ -34,6 +37,19 @@ class TestStoredValueReconciliation(StoredValueCase):
         items_action = mine.action_open_journal_items()
         items = self.env["account.move.line"].search(items_action["domain"])
         self.assertEqual(-sum(items.mapped("balance")), 2250.0)
+
+    def test_export_to_excel(self):
+        self.active_contract(principal=3000.0, bonus=1000.0)
+        self.pay(self.create_invoice(1000.0))
+        wizard = self.env["clinic.stored.value.reconciliation"].create({})
+        action = wizard.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
+        values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5)]
+        mine = next(row for row in values if row[0] == self.partner.display_name)
+        self.assertEqual(mine[1:], [2250.0, 2250.0, 0.0])
+        self.assertEqual(values[-1][0], "Total")
+        self.assertEqual(values[-1][3], 0.0)
 
     def test_report_at_a_past_date(self):
         yesterday = self.today - timedelta(days=1)

@@ -1,4 +1,7 @@
+import io
+
 from odoo import api, fields, models
+from odoo.tools.misc import xlsxwriter
 
 
 class ClinicStoredValueReconciliation(models.TransientModel):
@@ -80,6 +83,58 @@ class ClinicStoredValueReconciliation(models.TransientModel):
             "context": {"create": False, "edit": False, "delete": False},
             "target": "current",
         }
+
+    def action_export_xlsx(self):
+        """Download the reconciliation as an Excel workbook (lines and totals)."""
+        self.ensure_one()
+        rows = self._get_reconciliation_data(self.date, self.company_id)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"stored-value-reconciliation-{fields.Date.to_string(self.date)}.xlsx",
+                "raw": self._xlsx_content(rows),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def _xlsx_content(self, rows):
+        partners = self.env["res.partner"].browse([row["partner_id"] for row in rows if row["partner_id"]])
+        names = {partner.id: partner.display_name for partner in partners}
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = workbook.add_worksheet(self.env._("Reconciliation"))
+        bold = workbook.add_format({"bold": True})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        sheet.write(0, 0, self.env._("Stored value reconciliation at %s", fields.Date.to_string(self.date)), bold)
+        sheet.write(1, 0, self.company_id.name)
+        headers = [
+            self.env._("Member"),
+            self.env._("Sub-ledger Principal"),
+            self.env._("General Ledger Balance"),
+            self.env._("Difference"),
+        ]
+        for col, header in enumerate(headers):
+            sheet.write(3, col, header, bold)
+        line = 4
+        for row in rows:
+            sheet.write(line, 0, names.get(row["partner_id"]) or self.env._("(no partner)"))
+            for col, key in enumerate(("subledger", "gl", "difference"), start=1):
+                sheet.write_number(line, col, row[key], money)
+            line += 1
+        sheet.write(line, 0, self.env._("Total"), bold)
+        for col, key in enumerate(("subledger", "gl", "difference"), start=1):
+            total = self.currency_id.round(sum(row[key] for row in rows))
+            sheet.write_number(line, col, total, money)
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, 3, 22)
+        workbook.close()
+        return output.getvalue()
 
 
 class ClinicStoredValueReconciliationLine(models.TransientModel):

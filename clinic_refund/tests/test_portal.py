@@ -1,0 +1,22 @@
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import StoredValueCase
+
+
+@tagged("post_install", "-at_install")
+class TestPrepaidContractPortal(StoredValueCase, HttpCase):
+    def test_member_sees_own_contracts_and_balance(self):
+        portal = new_test_user(self.env, "sv_portal_member", groups="base.group_portal")
+        own = self.active_contract(principal=2000.0, bonus=300.0, partner=portal.partner_id)
+        other = self.active_contract(principal=500.0, bonus=0.0)
+        self.authenticate(portal.login, portal.login)
+        page = self.url_open("/my/prepaid-contracts")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(own.name, page.text)
+        self.assertNotIn(other.name, page.text)
+        self.assertIn("2,000.00", page.text)
+        detail = self.url_open(f"/my/prepaid-contracts/{own.id}")
+        self.assertIn("o_clinic_stored_value_row", detail.text)
+        self.assertIn("Cooling-off", detail.text)
+        refused = self.url_open(f"/my/prepaid-contracts/{other.id}")
+        self.assertNotIn(other.name, refused.text)

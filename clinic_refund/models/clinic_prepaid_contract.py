@@ -34,8 +34,12 @@ SIGNATURE_FIELDS = (
     "signature_method",
     "signature_tampered",
 )
-# Context marker of the signing actions: an object, so that no RPC call can forge it.
-SIGNING = object()
+# Fields only the contract's own actions write (signing, state changes), and the balances that
+# only the ledger moves.
+ACTION_FIELDS = (*SIGNATURE_FIELDS, "state", "sign_request_id")
+LEDGER_FIELDS = ("balance_principal", "balance_bonus")
+# Context marker of those actions: an object, so that no RPC call can forge it.
+CONTRACT_ACTION = object()
 
 
 class ClinicPrepaidContract(models.Model):
@@ -147,7 +151,7 @@ class ClinicPrepaidContract(models.Model):
             [("company_id", "in", [False, self.env.company.id])], limit=1
         )
 
-    @api.depends("template_id", "partner_id")
+    @api.depends("template_id")
     def _compute_terms(self):
         for contract in self:
             template = contract.template_id.with_context(lang=contract.partner_id.lang or self.env.lang)
@@ -219,6 +223,10 @@ class ClinicPrepaidContract(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if {key for key, value in vals.items() if value and key != "state"} & set(
+                ACTION_FIELDS + LEDGER_FIELDS
+            ) or vals.get("state", "draft") != "draft":
+                raise UserError(self.env._("A new prepaid contract starts as an unsigned draft."))
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             currency = self.env["res.currency"].browse(vals.get("currency_id")) or company.currency_id
             for fname in ("amount_principal", "amount_bonus"):
@@ -242,9 +250,18 @@ class ClinicPrepaidContract(models.Model):
             for contract in self:
                 for fname in ("amount_principal", "amount_bonus"):
                     self.env["clinic.stored.value.move"]._check_precision(contract.currency_id, vals.get(fname))
-        if set(vals) & set(SIGNATURE_FIELDS) and self.env.context.get("clinic_contract_signing") is not SIGNING:
-            raise UserError(self.env._("The signed contract can only be stored through the signing actions."))
+        if set(vals) & set(LEDGER_FIELDS):
+            raise UserError(self.env._("Contract balances only change through the stored value journal."))
+        if set(vals) & set(ACTION_FIELDS) and self.env.context.get("clinic_contract_action") is not CONTRACT_ACTION:
+            raise UserError(
+                self.env._(
+                    "The signature and status of a contract only change through its buttons (sign, activate...)."
+                )
+            )
         return super().write(vals)
+
+    def _action_write(self, vals):
+        return self.with_context(clinic_contract_action=CONTRACT_ACTION).write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -281,7 +298,7 @@ class ClinicPrepaidContract(models.Model):
         request = self.env["sign.oca.request"].sudo().create(self._prepare_sign_request_vals(pdf))
         request.add_item(self._prepare_sign_request_item())
         request.action_send()
-        self.write({"state": "sent", "sign_request_id": request.id})
+        self._action_write({"state": "sent", "sign_request_id": request.id})
         self.message_post(
             body=self.env._("Sent to %s for electronic signature.", self.partner_id.display_name),
         )
@@ -332,7 +349,7 @@ class ClinicPrepaidContract(models.Model):
         digest = hashlib.sha256(data).hexdigest()
         if method == "paper":
             self._cancel_pending_sign_request()
-        self.with_context(clinic_contract_signing=SIGNING).write(
+        self._action_write(
             {
                 "signed_file": base64.b64encode(data),
                 "signed_filename": filename or f"{self.name.replace('/', '_')}.pdf",
@@ -382,7 +399,7 @@ class ClinicPrepaidContract(models.Model):
         if digest == self.signed_sha256:
             self.message_post(body=self.env._("Signed file verified: its SHA-256 matches the one recorded at signing."))
             return self._notify(self.env._("The signed file is intact."), "success")
-        self.with_context(clinic_contract_signing=SIGNING).write({"signature_tampered": True})
+        self._action_write({"signature_tampered": True})
         self.message_post(
             body=Markup("<strong>%s</strong><br/>%s <code>%s</code><br/>%s <code>%s</code>")
             % (
@@ -428,7 +445,7 @@ class ClinicPrepaidContract(models.Model):
                 raise UserError(self.env._("Only a signed contract can be activated."))
             if contract.signature_tampered:
                 raise UserError(self.env._("The signed file of contract %s has been altered.", contract.name))
-        self.write({"state": "active"})
+        self._action_write({"state": "active"})
         return True
 
     def action_reset_to_draft(self):
@@ -436,7 +453,7 @@ class ClinicPrepaidContract(models.Model):
             if contract.state != "sent":
                 raise UserError(self.env._("Only a contract waiting for its signature can go back to draft."))
             contract._cancel_pending_sign_request()
-        self.write({"state": "draft"})
+        self._action_write({"state": "draft"})
         return True
 
     def action_close(self):
@@ -464,7 +481,7 @@ class ClinicPrepaidContract(models.Model):
                         "reason": self.env._("Bonus forfeited when the contract was closed."),
                     }
                 )
-        self.write({"state": "closed"})
+        self._action_write({"state": "closed"})
         return True
 
     def action_terminate(self):
@@ -480,7 +497,7 @@ class ClinicPrepaidContract(models.Model):
                     self.env._("Contract %s still holds stored value: refund or close it first.", contract.name)
                 )
             contract._cancel_pending_sign_request()
-        self.write({"state": "terminated"})
+        self._action_write({"state": "terminated"})
         return True
 
     def _check_manager(self):

@@ -59,7 +59,7 @@ class TestContractSignature(StoredValueCase):
         with self.assertRaises(UserError):
             contract.write({"signed_file": base64.b64encode(b"forged")})
         with self.assertRaises(UserError):
-            contract.with_context(clinic_contract_signing=True).write({"signature_tampered": False})
+            contract.with_context(clinic_contract_action=True).write({"signature_tampered": False})
 
     def test_verify_intact_file(self):
         contract = self.create_contract()

@@ -40,6 +40,20 @@ class TestPrepaidContract(StoredValueCase):
             contract.amount_principal = 1.0
         self.assertEqual(contract.refund_fee_percent, 3.0)
 
+    def test_status_and_balances_only_change_through_actions_and_ledger(self):
+        contract = self.active_contract()
+        with self.assertRaisesRegex(UserError, "only change through its buttons"):
+            contract.write({"state": "draft"})
+        with self.assertRaisesRegex(UserError, "only change through its buttons"):
+            self.create_contract().write({"state": "active"})
+        with self.assertRaisesRegex(UserError, "only change through the stored value journal"):
+            contract.write({"balance_principal": 1000000.0})
+        self.assertEqual((contract.state, contract.balance_principal), ("active", 3000.0))
+        with self.assertRaisesRegex(UserError, "starts as an unsigned draft"):
+            self.create_contract(state="active")
+        with self.assertRaisesRegex(UserError, "starts as an unsigned draft"):
+            self.create_contract(signed_sha256="0" * 64)
+
     def test_contract_in_another_currency_is_refused(self):
         usd = self.env.ref("base.USD")
         with self.assertRaisesRegex(ValidationError, "must be in CNY"):

@@ -1,3 +1,5 @@
+import random
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -194,3 +196,47 @@ class TestStoredValueTopup(StoredValueCase):
             adjust.with_user(self.manager).action_post()
         self.assertEqual(adjust.state, "draft")
         self.assertEqual(contract.balance_bonus, 1000.0)
+
+
+@tagged("post_install", "-at_install")
+class TestStoredValueInvariants(StoredValueCase):
+    def _assert_ledger_matches(self, contract):
+        rows = contract.move_ids.filtered(lambda r: r.state == "posted").sorted("id")
+        principal = self.currency.round(sum(rows.mapped("amount_principal")))
+        bonus = self.currency.round(sum(rows.mapped("amount_bonus")))
+        self.assertEqual((contract.balance_principal, contract.balance_bonus), (principal, bonus))
+        self.assertEqual((rows[-1].balance_principal_after, rows[-1].balance_bonus_after), (principal, bonus))
+        self.assertEqual(self.partner.stored_value_balance, principal)
+        self.assertEqual(self.currency.round(self.liability_balance()), principal)
+        self.assertGreaterEqual(principal, 0.0)
+        self.assertGreaterEqual(bonus, 0.0)
+
+    def test_random_operations_keep_balances_equal_to_the_ledger(self):
+        rng = random.Random(20261125)  # noqa: S311  (reproducible test data, not cryptography)
+        contract = self.active_contract(principal=1000.0, bonus=200.0)
+        paid_invoices = []
+        done = dict.fromkeys(["topup", "pay", "credit_note", "reverse"], 0)
+        for _step in range(30):
+            operation = rng.choice(["topup", "pay", "pay", "credit_note", "reverse"])
+            rows_before = len(contract.move_ids)
+            available = contract.balance_principal + contract.balance_bonus
+            if operation == "topup":
+                self.topup(contract, amount=rng.randint(1, 100000) / 100, bonus=rng.randint(0, 5000) / 100)
+            elif operation == "pay" and self.currency.compare_amounts(available, 0.0) > 0:
+                amount = rng.randint(1, round(available * 100)) / 100
+                invoice = self.create_invoice(self.currency.round(amount + rng.choice([0.0, 10.0])))
+                self.pay(invoice, amount=amount)
+                paid_invoices.append(invoice)
+            elif operation == "credit_note" and paid_invoices:
+                invoice = paid_invoices.pop(rng.randrange(len(paid_invoices)))
+                self.env["account.move.reversal"].with_context(
+                    active_model="account.move", active_ids=invoice.ids
+                ).create({"journal_id": invoice.journal_id.id, "date": self.today}).reverse_moves()
+                invoice.reversal_move_ids.filtered(lambda m: m.state == "draft").action_post()
+            elif operation == "reverse" and paid_invoices:
+                invoice = paid_invoices.pop(rng.randrange(len(paid_invoices)))
+                invoice.clinic_stored_value_move_ids.with_user(self.manager).action_reverse()
+            if len(contract.move_ids) > rows_before:
+                done[operation] += 1
+            self._assert_ledger_matches(contract)
+        self.assertTrue(all(done.values()), f"every kind of operation ran: {done}")

@@ -24,6 +24,7 @@
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
         "views/clinic_menus.xml",
     ],
     "demo": [

@@ -1,13 +1,9 @@
 """Cross-addon scenarios run by pytest-odoo against the test database (see README.md).
 
-Benchmarks record their figures with ``record_figure``; they are printed at the end of the run.
+Benchmarks record their figures with ``figures.record_figure``; they are printed at the end of the run.
 """
 
-FIGURES = []
-
-
-def record_figure(title, lines):
-    FIGURES.append((title, lines))
+from figures import FIGURES
 
 
 def pytest_terminal_summary(terminalreporter):

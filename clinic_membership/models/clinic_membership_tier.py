@@ -87,8 +87,8 @@ class ClinicMembershipTier(models.Model):
 
     @api.model
     def _tier_for_spend(self, tiers, spend):
-        """The highest of ``tiers`` (ordered upwards) whose minimum spend ``spend`` reaches."""
-        reached = self.browse()
+        """The highest of ``tiers`` (ordered upwards) whose minimum spend ``spend`` reaches (at least the first)."""
+        reached = tiers[:1]
         for tier in tiers:
             if float_compare(spend, tier.min_spend, precision_rounding=tier.currency_id.rounding) >= 0:
                 reached = tier

@@ -250,8 +250,8 @@ class ResPartner(models.Model):
         tier_by_id = {tier.id: tier for tier in tiers}
         to_write = defaultdict(list)
         for partner_id, tier_id, locked_until, _old_spend, spend in rows:
-            position = bisect.bisect_right(thresholds, float(spend)) - 1
-            target = tiers[position] if position >= 0 else tiers.browse()
+            # members never fall below the entry tier, even with more credit notes than invoices
+            target = tiers[max(bisect.bisect_right(thresholds, float(spend)) - 1, 0)]
             current = tier_by_id.get(tier_id, tiers.browse())
             if target == current:
                 continue

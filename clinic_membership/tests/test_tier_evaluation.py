@@ -82,6 +82,15 @@ class TestTierEvaluation(ClinicMembershipCase):
             self.env["res.partner"]._cron_evaluate_tiers()
         self.assertEqual(member.tier_id, self.tier_regular)
 
+    def test_more_credit_notes_than_invoices_keeps_the_entry_tier(self):
+        member = self.create_member()
+        invoice = self.create_invoice(member, 3000, date=date(2020, 1, 1))
+        self.company.clinic_spend_window = "calendar_year"
+        self.credit_note(invoice)  # dated this year, the invoice is not
+        self.env["res.partner"]._clinic_evaluate_tiers(self.company)
+        self.assertLess(member.qualifying_spend, 0)
+        self.assertEqual(member.tier_id, self.tier_regular)
+
     def test_lock_never_blocks_an_upgrade(self):
         member = self.create_member()
         member.tier_locked_until = date(2099, 1, 1)

@@ -8,3 +8,4 @@ from . import test_company_setup
 from . import test_security
 from . import test_ui
 from . import test_portal
+from . import test_menus

@@ -1,0 +1,48 @@
+from odoo import fields, models
+
+
+class ClinicCampaignGrant(models.Model):
+    """What a campaign gave one member for one period: the log that makes the automations idempotent."""
+
+    _name = "clinic.campaign.grant"
+    _description = "Campaign Grant"
+    _order = "date desc, id desc"
+    _rec_name = "campaign_id"
+
+    campaign_id = fields.Many2one("utm.campaign", required=True, ondelete="cascade", index=True)
+    clinic_campaign_type = fields.Selection(related="campaign_id.clinic_campaign_type", store=True)
+    partner_id = fields.Many2one("res.partner", string="Member", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    period_key = fields.Char(
+        string="Period", required=True, help="Year, month or occasion the grant is for: granted once per period."
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    points_move_id = fields.Many2one("clinic.points.move", string="Points Row", ondelete="restrict", readonly=True)
+    points = fields.Integer(related="points_move_id.points", string="Points Granted")
+    referee_id = fields.Many2one(
+        "res.partner",
+        string="Referred Member",
+        ondelete="set null",
+        index="btree_not_null",
+        help="Referral rewards only.",
+    )
+    contact_state = fields.Selection(
+        [
+            ("sent", "Mailed"),
+            ("activity", "Consultant to contact"),
+            ("no_consent", "Skipped: no consent"),
+            ("no_email", "Skipped: no email address"),
+            ("none", "No message"),
+        ],
+        string="Contact",
+        default="none",
+        required=True,
+    )
+
+    _sql_constraints = [
+        (
+            "campaign_partner_period_uniq",
+            "UNIQUE(campaign_id, partner_id, period_key)",
+            "A campaign rewards a member once per period.",
+        ),
+    ]

@@ -1,0 +1,489 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+CAMPAIGN_TYPES = [
+    ("welcome", "Welcome Gift"),
+    ("birthday", "Birthday Privilege"),
+    ("holiday", "Holiday Promotion"),
+    ("double_points", "Double-Points Days"),
+    ("member_day", "Monthly Member Day"),
+    ("referral", "Referral Reward"),
+    ("event", "Event"),
+    ("survey", "Satisfaction Survey"),
+    ("newsletter", "Newsletter"),
+]
+CONSENT_CHANNELS = [
+    ("email", "Email"),
+    ("sms", "SMS"),
+    ("phone", "Phone"),
+    ("wechat", "WeChat"),
+]
+# Types whose benefit is a points multiplier applied by the points ledger when members earn.
+MULTIPLIER_TYPES = ("double_points", "member_day")
+# Types whose template is mailed by the automations, with their default template.
+DEFAULT_TEMPLATES = {
+    "welcome": "clinic_campaign.mail_template_campaign_welcome",
+    "birthday": "clinic_campaign.mail_template_campaign_birthday",
+    "holiday": "clinic_campaign.mail_template_campaign_holiday",
+    "member_day": "clinic_campaign.mail_template_campaign_member_day",
+    "referral": "clinic_campaign.mail_template_campaign_referral",
+}
+CONTACTED_STATES = ("sent", "activity")
+SKIPPED_STATES = ("no_consent", "no_email")
+
+
+class UtmCampaign(models.Model):
+    _inherit = "utm.campaign"
+
+    clinic_campaign_type = fields.Selection(CAMPAIGN_TYPES, index=True)
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    tier_ids = fields.Many2many(
+        "clinic.membership.tier",
+        "utm_campaign_clinic_tier_rel",
+        "campaign_id",
+        "tier_id",
+        string="Target Tiers",
+        help="Members of these tiers take part; leave empty for every tier.",
+    )
+    consent_channel = fields.Selection(
+        CONSENT_CHANNELS,
+        string="Channel",
+        default="email",
+        help="How members are contacted; only members who consented to this channel are contacted.",
+    )
+    date_start = fields.Date(string="Start Date", help="First day of the campaign (empty: already running).")
+    date_end = fields.Date(string="End Date", help="Last day of the campaign (empty: no end).")
+    points_multiplier = fields.Float(
+        default=1.0,
+        digits=(16, 2),
+        help="Points earned on invoices are multiplied by this (double-points days, member days).",
+    )
+    bonus_points = fields.Integer(help="Points granted to each member the campaign rewards.")
+    member_day_of_month = fields.Integer(
+        string="Member Day", default=18, help="Day of the month (1-28) of the monthly member day."
+    )
+    discount_product_id = fields.Many2one(
+        "product.product", string="Coupon / Discount Product", help="Discount or gift offered by the campaign."
+    )
+    benefit_description = fields.Text(string="Benefit", translate=True)
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain="[('model', '=', 'res.partner')]",
+        help="Mailed to members who consented to email when the campaign rewards them.",
+    )
+    survey_id = fields.Many2one("survey.survey", string="Satisfaction Survey")
+    clinic_grant_ids = fields.One2many("clinic.campaign.grant", "campaign_id", string="Grants")
+    clinic_event_ids = fields.One2many("event.event", "clinic_campaign_id", string="Events")
+    clinic_grant_count = fields.Integer(compute="_compute_clinic_grant_count", string="Grant Count")
+    # Results: stored so that the dashboard can group and sum them; refreshed by the
+    # automations, a daily cron and the Refresh button (they span many models).
+    clinic_reached_count = fields.Integer(string="Members Reached", readonly=True)
+    clinic_skipped_count = fields.Integer(
+        string="Skipped (no consent)", readonly=True, help="Members not contacted: no consent or no usable address."
+    )
+    clinic_participant_count = fields.Integer(string="Participants", readonly=True)
+    clinic_revenue = fields.Monetary(
+        string="Revenue of Participants",
+        currency_field="currency_id",
+        readonly=True,
+        help="Untaxed invoiced revenue of the participants during the campaign period.",
+    )
+    clinic_points_issued = fields.Integer(string="Points Issued", readonly=True)
+    clinic_survey_count = fields.Integer(string="Survey Answers", readonly=True)
+    clinic_survey_score = fields.Float(
+        string="Average Survey Score", digits=(16, 2), readonly=True, aggregator="avg", help="Out of 10."
+    )
+    clinic_nps = fields.Float(
+        string="NPS", digits=(16, 1), readonly=True, aggregator="avg", help="Promoters minus detractors, in percent."
+    )
+    clinic_results_date = fields.Datetime(string="Results Refreshed On", readonly=True)
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for campaign in self:
+            campaign.currency_id = (campaign.company_id or self.env.company).currency_id
+
+    @api.depends("clinic_grant_ids")
+    def _compute_clinic_grant_count(self):
+        counts = dict(
+            self.env["clinic.campaign.grant"]._read_group(
+                [("campaign_id", "in", self.ids)], ["campaign_id"], ["__count"]
+            )
+        )
+        for campaign in self:
+            campaign.clinic_grant_count = counts.get(campaign._origin, 0)
+
+    @api.constrains("date_start", "date_end")
+    def _check_clinic_dates(self):
+        for campaign in self:
+            if campaign.date_start and campaign.date_end and campaign.date_end < campaign.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "Campaign %(campaign)s ends on %(end)s, before it starts on %(start)s.",
+                        campaign=campaign.title,
+                        end=campaign.date_end,
+                        start=campaign.date_start,
+                    )
+                )
+
+    @api.constrains("points_multiplier", "bonus_points", "member_day_of_month", "clinic_campaign_type")
+    def _check_clinic_benefit(self):
+        for campaign in self:
+            if campaign.points_multiplier < 1:
+                raise ValidationError(
+                    self.env._(
+                        "The points multiplier of %(campaign)s is %(multiplier)s: it cannot be under 1.",
+                        campaign=campaign.title,
+                        multiplier=campaign.points_multiplier,
+                    )
+                )
+            if campaign.bonus_points < 0:
+                raise ValidationError(self.env._("Bonus points cannot be negative."))
+            if campaign.clinic_campaign_type == "member_day" and not 1 <= campaign.member_day_of_month <= 28:
+                raise ValidationError(self.env._("The member day must be a day of the month between 1 and 28."))
+
+    @api.onchange("clinic_campaign_type")
+    def _onchange_clinic_campaign_type(self):
+        xmlid = DEFAULT_TEMPLATES.get(self.clinic_campaign_type)
+        if xmlid and not self.mail_template_id:
+            self.mail_template_id = self.env.ref(xmlid, raise_if_not_found=False)
+        if self.clinic_campaign_type == "double_points" and self.points_multiplier == 1:
+            self.points_multiplier = 2.0
+
+    # ------------------------------------------------------------------ targeting
+
+    def _clinic_is_running(self, date):
+        self.ensure_one()
+        return (
+            self.active
+            and (not self.date_start or self.date_start <= date)
+            and (not self.date_end or date <= self.date_end)
+        )
+
+    @api.model
+    def _clinic_running(self, campaign_types, date):
+        """Campaigns of these types running on ``date``."""
+        campaigns = self.search([("clinic_campaign_type", "in", list(campaign_types))])
+        return campaigns.filtered(lambda c: c._clinic_is_running(date))
+
+    def _clinic_member_domain(self):
+        self.ensure_one()
+        domain = [("is_member", "=", True)]
+        if self.tier_ids:
+            domain.append(("tier_id", "in", self.tier_ids.ids))
+        if self.company_id:
+            domain.append(("member_company_id", "=", self.company_id.id))
+        return domain
+
+    def _clinic_targets(self, partner):
+        """Whether ``partner`` is a member this campaign is for."""
+        self.ensure_one()
+        return (
+            partner.is_member
+            and (not self.tier_ids or partner.tier_id in self.tier_ids)
+            and (not self.company_id or partner.member_company_id == self.company_id)
+        )
+
+    def _clinic_lock(self):
+        """Serialise the automations of these campaigns across workers (crons, hooks)."""
+        if self.ids:
+            self.env.cr.execute(SQL("SELECT id FROM utm_campaign WHERE id = ANY(%s) ORDER BY id FOR UPDATE", self.ids))
+
+    # ------------------------------------------------------------------ grants
+
+    def _clinic_grant(self, partner, period_key, *, points=None, date=None, source_ref=None, referee=None):
+        """Reward ``partner`` once per ``period_key``: bonus points, and a message by the campaign's channel.
+
+        Returns the new ``clinic.campaign.grant``, or an empty recordset when the partner already
+        had it (the automations are idempotent: running them twice grants once).
+        """
+        self.ensure_one()
+        Grant = self.env["clinic.campaign.grant"].sudo()
+        if Grant.search_count(
+            [("campaign_id", "=", self.id), ("partner_id", "=", partner.id), ("period_key", "=", period_key)], limit=1
+        ):
+            return Grant
+        date = date or fields.Date.context_today(self)
+        points = self.bonus_points if points is None else points
+        move = self.env["clinic.points.move"]
+        if points > 0 and partner.is_member:
+            move = move.sudo().create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": partner.member_company_id.id,
+                    "move_type": "earn",
+                    "points": points,
+                    "campaign_id": self.id,
+                    "source_ref": source_ref or self.title,
+                    "date": date,
+                }
+            )
+        contact_state = self._clinic_contact(partner, points=points)
+        return Grant.create(
+            {
+                "campaign_id": self.id,
+                "partner_id": partner.id,
+                "company_id": (partner.member_company_id or self.company_id or self.env.company).id,
+                "period_key": period_key,
+                "date": date,
+                "points_move_id": move.id,
+                "referee_id": referee.id if referee else False,
+                "contact_state": contact_state,
+            }
+        )
+
+    def _clinic_contact(self, partner, points=0):
+        """Contact ``partner`` by the campaign's channel if they consented. Returns the contact state."""
+        self.ensure_one()
+        channel = self.consent_channel or "email"
+        if not partner._clinic_has_consent(channel):
+            return "no_consent"
+        if channel == "email":
+            template = self.mail_template_id
+            if not template:
+                return "none"
+            if not partner.email or partner.is_blacklisted:
+                return "no_email"
+            template.with_context(
+                clinic_campaign_title=self.title,
+                clinic_benefit=self.benefit_description or "",
+                clinic_points=points,
+            ).send_mail(partner.id)
+            return "sent"
+        # No SMS / WeChat gateway is assumed: the consultant gets a to-do to contact the member.
+        user = partner.consultant_id or self.user_id or self.env.user
+        channel_label = dict(self._fields["consent_channel"]._description_selection(self.env))[channel]
+        partner.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=self.env._(
+                "%(campaign)s: contact %(member)s by %(channel)s",
+                campaign=self.title,
+                member=partner.name,
+                channel=channel_label,
+            ),
+            note=self.benefit_description or "",
+        )
+        return "activity"
+
+    # ------------------------------------------------------------------ automations
+
+    @api.model
+    def _cron_clinic_automations(self):
+        """Daily: birthday privileges, member days, holiday promotions, welcome gifts catch-up."""
+        today = fields.Date.context_today(self)
+        touched = self._clinic_run_birthdays(today)
+        touched |= self._clinic_run_member_days(today)
+        touched |= self._clinic_run_holidays(today)
+        touched |= self._clinic_run_welcome_catch_up(today)
+        touched._clinic_refresh_results()
+
+    @api.model
+    def _clinic_run_birthdays(self, today):
+        """Members whose birthday falls in this month: mail and bonus points, once a year."""
+        campaigns = self._clinic_running(["birthday"], today)
+        campaigns._clinic_lock()
+        for campaign in campaigns:
+            members = self.env["res.partner"].search([*campaign._clinic_member_domain(), ("birthday", "!=", False)])
+            for member in members.filtered(lambda p: p.birthday.month == today.month):
+                campaign._clinic_grant(
+                    member,
+                    str(today.year),
+                    date=today,
+                    source_ref=self.env._("%(campaign)s %(year)s", campaign=campaign.title, year=today.year),
+                )
+        return campaigns
+
+    @api.model
+    def _clinic_run_member_days(self, today):
+        """On the monthly member day: mail and bonus points to the target tiers, once a month."""
+        campaigns = self._clinic_running(["member_day"], today).filtered(lambda c: c.member_day_of_month == today.day)
+        campaigns._clinic_lock()
+        period = today.strftime("%Y-%m")
+        for campaign in campaigns:
+            for member in self.env["res.partner"].search(campaign._clinic_member_domain()):
+                campaign._clinic_grant(
+                    member,
+                    period,
+                    date=today,
+                    source_ref=self.env._("%(campaign)s %(month)s", campaign=campaign.title, month=period),
+                )
+        return campaigns
+
+    @api.model
+    def _clinic_run_holidays(self, today):
+        """While a holiday promotion runs: its offer (and bonus points) to each target member, once."""
+        campaigns = self._clinic_running(["holiday"], today)
+        campaigns._clinic_lock()
+        for campaign in campaigns:
+            for member in self.env["res.partner"].search(campaign._clinic_member_domain()):
+                campaign._clinic_grant(member, "holiday", date=today)
+        return campaigns
+
+    @api.model
+    def _clinic_run_welcome_catch_up(self, today):
+        """Members enrolled while a welcome campaign runs who did not get its gift yet."""
+        campaigns = self._clinic_running(["welcome"], today)
+        campaigns._clinic_lock()
+        for campaign in campaigns:
+            since = campaign.date_start or campaign.create_date.date()
+            domain = [*campaign._clinic_member_domain(), ("member_since", ">=", since)]
+            for member in self.env["res.partner"].search(domain):
+                campaign._clinic_grant(member, "welcome", date=today)
+        return campaigns
+
+    def _clinic_grant_welcome(self, partners):
+        """Welcome gift of the running welcome campaigns to newly enrolled ``partners``."""
+        today = fields.Date.context_today(self)
+        campaigns = self._clinic_running(["welcome"], today)
+        campaigns._clinic_lock()
+        for campaign in campaigns:
+            for partner in partners.filtered(campaign._clinic_targets):
+                campaign._clinic_grant(partner, "welcome", date=today)
+
+    # ------------------------------------------------------------------ results
+
+    def action_clinic_refresh_results(self):
+        self._clinic_refresh_results()
+        return True
+
+    @api.model
+    def _cron_clinic_refresh_results(self):
+        self.search([("clinic_campaign_type", "!=", False)])._clinic_refresh_results()
+
+    def _clinic_refresh_results(self):
+        now = fields.Datetime.now()
+        for campaign in self.filtered("clinic_campaign_type"):
+            participants = campaign._clinic_participants()
+            inputs = (
+                self.env["survey.user_input"]
+                .sudo()
+                .search([("campaign_id", "=", campaign.id), ("state", "=", "done"), ("clinic_score_count", ">", 0)])
+            )
+            scores = inputs.mapped("clinic_score")
+            grants = campaign.sudo().clinic_grant_ids
+            mailed, skipped = campaign._clinic_mailing_counts()
+            campaign.sudo().write(
+                {
+                    "clinic_reached_count": len(grants.filtered(lambda g: g.contact_state in CONTACTED_STATES))
+                    + mailed,
+                    "clinic_skipped_count": len(grants.filtered(lambda g: g.contact_state in SKIPPED_STATES)) + skipped,
+                    "clinic_participant_count": len(participants),
+                    "clinic_revenue": campaign._clinic_revenue(participants),
+                    "clinic_points_issued": sum(
+                        self.env["clinic.points.move"]
+                        .sudo()
+                        .search([("campaign_id", "=", campaign.id)])
+                        .mapped("points")
+                    ),
+                    "clinic_survey_count": len(scores),
+                    "clinic_survey_score": sum(scores) / len(scores) if scores else 0.0,
+                    "clinic_nps": self._clinic_nps(scores),
+                    "clinic_results_date": now,
+                }
+            )
+
+    @api.model
+    def _clinic_nps(self, scores):
+        """Net promoter score of 0-10 scores: % of 9-10 minus % of 0-6."""
+        if not scores:
+            return 0.0
+        promoters = len([s for s in scores if s >= 9])
+        detractors = len([s for s in scores if s <= 6])
+        return 100.0 * (promoters - detractors) / len(scores)
+
+    def _clinic_participants(self):
+        """Partners rewarded, earning under the campaign, registered to its events or answering its surveys."""
+        self.ensure_one()
+        env = self.sudo().env
+        partners = self.clinic_grant_ids.partner_id
+        partners |= env["clinic.points.move"].search([("campaign_id", "=", self.id), ("points", ">", 0)]).partner_id
+        partners |= (
+            env["event.registration"]
+            .search([("event_id.clinic_campaign_id", "=", self.id), ("state", "in", ("open", "done"))])
+            .partner_id.commercial_partner_id
+        )
+        partners |= env["survey.user_input"].search([("campaign_id", "=", self.id), ("state", "=", "done")]).partner_id
+        return partners
+
+    def _clinic_revenue(self, participants):
+        self.ensure_one()
+        if not participants:
+            return 0.0
+        domain = [
+            ("commercial_partner_id", "in", participants.ids),
+            ("state", "=", "posted"),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("company_id", "=", (self.company_id or self.env.company).id),
+        ]
+        if self.date_start:
+            domain.append(("invoice_date", ">=", self.date_start))
+        if self.date_end:
+            domain.append(("invoice_date", "<=", self.date_end))
+        [(total,)] = self.env["account.move"].sudo()._read_group(domain, [], ["amount_untaxed_signed:sum"])
+        return total or 0.0
+
+    def _clinic_mailing_counts(self):
+        """(recipients mailed, members skipped for lack of consent) of the campaign's mass mailings."""
+        self.ensure_one()
+        mailings = self.env["mailing.mailing"].sudo().search([("campaign_id", "=", self.id)])
+        if not mailings:
+            return 0, 0
+        sent = (
+            self.env["mailing.trace"]
+            .sudo()
+            .search_count(
+                [("mass_mailing_id", "in", mailings.ids), ("trace_status", "not in", ("cancel", "error", "bounce"))]
+            )
+        )
+        return sent, sum(mailings.mapped("clinic_skipped_count"))
+
+    # ------------------------------------------------------------------ actions
+
+    def action_clinic_view_grants(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_campaign.clinic_campaign_grant_action")
+        action["domain"] = [("campaign_id", "=", self.id)]
+        action["context"] = {"default_campaign_id": self.id}
+        return action
+
+    def action_clinic_view_points(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_membership.clinic_points_move_action")
+        action["domain"] = [("campaign_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------ demo data
+
+    @api.model
+    def _clinic_create_demo_data(self):
+        """Registrations, survey answers and grants of the demo campaigns, for the demo members."""
+        salon = self.env.ref("clinic_campaign.event_salon_demo", raise_if_not_found=False)
+        if not salon or salon.registration_ids:
+            return
+        class_event = self.env.ref("clinic_campaign.event_beauty_class_demo")
+        survey = self.env.ref("clinic_campaign.survey_satisfaction_demo")
+        members = self.env["res.partner"].search([("is_member", "=", True)], order="id")
+        for member in members[:6]:
+            member.write({"consent_email": True, "email": member.email or f"member{member.id}@example.com"})
+        gold = members.filtered(lambda p: p.tier_id in salon.allowed_tier_ids)
+        if not gold:  # no invoiced demo members (no chart of accounts): promote two by hand
+            gold = members[1:3]
+            gold.with_context(clinic_tier_reason="manual").sudo().write({"tier_id": salon.allowed_tier_ids[0].id})
+        self.env["event.registration"].create([{"event_id": salon.id, "partner_id": m.id} for m in gold])
+        attended = self.env["event.registration"].create(
+            [{"event_id": class_event.id, "partner_id": m.id} for m in members[:4]]
+        )
+        attended.action_set_done()
+        campaign = self.env.ref("clinic_campaign.campaign_event_demo")
+        for member, (recommend, result) in zip(members[:4], [(10, 9), (9, 8), (7, 8), (4, 5)], strict=False):
+            answer = survey._create_answer(partner=member, check_attempts=False, campaign_id=campaign.id)
+            answer._save_lines(self.env.ref("clinic_campaign.survey_question_recommend_demo"), str(recommend))
+            answer._save_lines(self.env.ref("clinic_campaign.survey_question_result_demo"), str(result))
+            answer._mark_done()
+        self._cron_clinic_automations()
+        self.search([("clinic_campaign_type", "!=", False)])._clinic_refresh_results()

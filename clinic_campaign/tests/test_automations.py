@@ -1,0 +1,173 @@
+from datetime import date, timedelta
+
+from odoo.tests import freeze_time, tagged
+
+from .common import ClinicCampaignCase
+
+
+@tagged("post_install", "-at_install")
+class TestAutomations(ClinicCampaignCase):
+    def run_cron_twice(self):
+        for _run in range(2):
+            self.env["utm.campaign"]._cron_clinic_automations()
+
+    def test_welcome_gift_on_enrolment_once(self):
+        campaign = self.create_campaign(
+            "welcome",
+            bonus_points=500,
+            date_start=self.today - timedelta(days=1),
+            mail_template_id=self.env.ref("clinic_campaign.mail_template_campaign_welcome").id,
+        )
+        member = self.create_member("新 Newcomer")
+        self.assertEqual(self.campaign_points(campaign, member), 500)
+        grant = self.grants(campaign, member)
+        self.assertEqual(grant.contact_state, "sent")
+        self.assertEqual(grant.points_move_id.campaign_id, campaign)
+        self.run_cron_twice()  # the catch-up cron does not grant again
+        self.assertEqual(self.campaign_points(campaign, member), 500)
+        self.assertEqual(len(self.grants(campaign)), 1)
+
+    def test_welcome_catch_up_cron(self):
+        member = self.create_member("早 Early")
+        campaign = self.create_campaign("welcome", bonus_points=300, date_start=self.today)
+        self.assertFalse(self.grants(campaign))
+        self.run_cron_twice()
+        self.assertEqual(self.campaign_points(campaign, member), 300)
+        self.assertEqual(len(self.grants(campaign, member)), 1)
+
+    def test_birthday_privilege_once_a_year(self):
+        with freeze_time("2026-03-05"):
+            campaign = self.create_campaign(
+                "birthday",
+                bonus_points=1000,
+                mail_template_id=self.env.ref("clinic_campaign.mail_template_campaign_birthday").id,
+            )
+            march = self.create_member("三月 March", birthday=date(1990, 3, 20))
+            april = self.create_member("四月 April", birthday=date(1991, 4, 2))
+            no_consent = self.create_member("无 NoConsent", birthday=date(1992, 3, 1), consent=False)
+            mails_before = self.env["mail.mail"].search_count([])
+            self.run_cron_twice()
+            self.assertEqual(self.campaign_points(campaign, march), 1000)
+            self.assertEqual(self.campaign_points(campaign, april), 0)
+            self.assertEqual(self.campaign_points(campaign, no_consent), 1000, "points are a benefit, not a contact")
+            self.assertEqual(self.grants(campaign, no_consent).contact_state, "no_consent")
+            self.assertEqual(self.env["mail.mail"].search_count([]) - mails_before, 1)
+        with freeze_time("2026-03-25"):
+            self.run_cron_twice()
+            self.assertEqual(self.campaign_points(campaign, march), 1000, "once a year")
+        with freeze_time("2027-03-02"):
+            self.run_cron_twice()
+            self.assertEqual(self.campaign_points(campaign, march), 2000, "again the next year")
+            self.assertEqual(self.grants(campaign, march).mapped("period_key"), ["2027", "2026"])
+
+    def test_member_day_monthly(self):
+        with freeze_time("2026-05-10"):
+            campaign = self.create_campaign(
+                "member_day", member_day_of_month=18, bonus_points=50, tier_ids=[self.tier_gold.id]
+            )
+            gold = self.create_member("金 Gold", tier=self.tier_gold)
+            regular = self.create_member("普 Regular")
+            self.run_cron_twice()
+            self.assertFalse(self.grants(campaign), "not the member day")
+        with freeze_time("2026-05-18"):
+            self.run_cron_twice()
+            self.assertEqual(self.campaign_points(campaign, gold), 50)
+            self.assertEqual(self.campaign_points(campaign, regular), 0, "not a target tier")
+        with freeze_time("2026-06-18"):
+            self.run_cron_twice()
+            self.assertEqual(self.campaign_points(campaign, gold), 100)
+            self.assertEqual(len(self.grants(campaign, gold)), 2)
+
+    def test_member_day_multiplier(self):
+        with freeze_time("2026-05-18"):
+            campaign = self.create_campaign("member_day", member_day_of_month=18, points_multiplier=2)
+            member = self.create_member("倍 Double")
+            rate = member.tier_id.points_per_unit
+            invoice = self.create_invoice(member, 1000)
+            self.assertEqual(invoice.clinic_points_earned, int(2000 * rate))
+            self.assertEqual(invoice.clinic_points_move_ids.campaign_id, campaign)
+        with freeze_time("2026-05-19"):
+            invoice = self.create_invoice(member, 1000)
+            self.assertEqual(invoice.clinic_points_earned, int(1000 * rate))
+            self.assertFalse(invoice.clinic_points_move_ids.campaign_id)
+
+    def test_double_points_best_campaign_for_tier(self):
+        start, end = self.today - timedelta(days=1), self.today + timedelta(days=1)
+        self.create_campaign("double_points", points_multiplier=2, date_start=start, date_end=end)
+        triple = self.create_campaign(
+            "double_points", points_multiplier=3, date_start=start, date_end=end, tier_ids=[self.tier_gold.id]
+        )
+        self.create_campaign(
+            "double_points",
+            points_multiplier=5,
+            date_start=self.today + timedelta(days=2),
+            date_end=self.today + timedelta(days=3),
+        )
+        gold = self.create_member("金 Gold", tier=self.tier_gold)
+        silver = self.create_member("银 Silver", tier=self.tier_silver)
+        Points = self.env["clinic.points.move"]
+        self.assertEqual(Points._get_earn_multiplier(gold, self.today), (3.0, triple))
+        self.assertEqual(Points._get_earn_multiplier(silver, self.today)[0], 2.0)
+        self.assertEqual(Points._get_earn_multiplier(silver, self.today + timedelta(days=2))[0], 5.0)
+        self.assertEqual(Points._get_earn_multiplier(silver, self.today + timedelta(days=10))[0], 1.0)
+        invoice = self.create_invoice(gold, 100)
+        self.assertEqual(invoice.clinic_points_earned, int(300 * self.tier_gold.points_per_unit))
+        self.assertEqual(invoice.clinic_points_move_ids.campaign_id, triple)
+
+    def test_holiday_promotion_to_target_tiers(self):
+        campaign = self.create_campaign(
+            "holiday",
+            bonus_points=300,
+            tier_ids=[self.tier_gold.id, self.tier_diamond.id],
+            date_start=self.today,
+            date_end=self.today + timedelta(days=3),
+            mail_template_id=self.env.ref("clinic_campaign.mail_template_campaign_holiday").id,
+        )
+        gold = self.create_member("金 Gold", tier=self.tier_gold)
+        diamond_silent = self.create_member("钻 Diamond", tier=self.tier_diamond, consent=False)
+        regular = self.create_member("普 Regular")
+        self.run_cron_twice()
+        self.assertEqual(self.campaign_points(campaign, gold), 300)
+        self.assertEqual(self.campaign_points(campaign, diamond_silent), 300)
+        self.assertEqual(self.campaign_points(campaign, regular), 0)
+        self.assertEqual(self.grants(campaign, gold).contact_state, "sent")
+        self.assertEqual(self.grants(campaign, diamond_silent).contact_state, "no_consent")
+        with freeze_time(self.today + timedelta(days=10)):
+            late = self.create_member("晚 Late", tier=self.tier_gold)
+            self.run_cron_twice()
+        self.assertFalse(self.grants(campaign, late), "the promotion is over")
+        self.assertEqual(len(self.grants(campaign)), 2)
+
+    def test_phone_channel_creates_activity_for_consultant(self):
+        campaign = self.create_campaign("holiday", consent_channel="phone", date_start=self.today)
+        called = self.create_member("电 Phone", consent_phone=True)
+        not_called = self.create_member("不 NoPhone")
+        self.env["utm.campaign"]._cron_clinic_automations()
+        self.assertEqual(self.grants(campaign, called).contact_state, "activity")
+        self.assertEqual(self.grants(campaign, not_called).contact_state, "no_consent")
+        activity = called.activity_ids.filtered(lambda a: campaign.title in a.summary)
+        self.assertEqual(activity.user_id, self.consultant)
+        self.assertFalse(not_called.activity_ids.filtered(lambda a: campaign.title in (a.summary or "")))
+
+    def test_referral_reward_on_first_paid_invoice_once(self):
+        campaign = self.create_campaign("referral", bonus_points=2000)
+        referrer = self.create_member("荐 Referrer")
+        referee = self.create_member("新 Referee", referred_by_id=referrer.id)
+        first = self.create_invoice(referee, 1000)
+        self.assertEqual(self.campaign_points(campaign, referrer), 0, "posted is not paid")
+        self.register_payment(first)
+        self.assertIn(first.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.campaign_points(campaign, referrer), 2000)
+        grant = self.grants(campaign, referrer)
+        self.assertEqual(grant.referee_id, referee)
+        self.register_payment(self.create_invoice(referee, 500))
+        self.assertEqual(self.campaign_points(campaign, referrer), 2000, "only the first paid invoice")
+        self.assertEqual(self.campaign_points(campaign, referee), 0)
+
+    def test_referral_not_rewarded_when_referee_paid_before_campaign(self):
+        referrer = self.create_member("荐 Referrer")
+        referee = self.create_member("新 Referee", referred_by_id=referrer.id)
+        self.register_payment(self.create_invoice(referee, 1000))
+        campaign = self.create_campaign("referral", bonus_points=2000)
+        self.register_payment(self.create_invoice(referee, 800))
+        self.assertEqual(self.campaign_points(campaign, referrer), 0)

@@ -39,6 +39,12 @@ class EventRegistration(models.Model):
             self._clinic_after_state_change()
         return result
 
+    def unlink(self):
+        meetings = self.sudo().clinic_calendar_event_id
+        result = super().unlink()
+        meetings.unlink()
+        return result
+
     def _clinic_after_state_change(self):
         self._clinic_sync_calendar()
         self.filtered(lambda r: r.state == "done")._clinic_grant_attendance_points()

@@ -485,5 +485,31 @@ class UtmCampaign(models.Model):
             answer._save_lines(self.env.ref("clinic_campaign.survey_question_recommend_demo"), str(recommend))
             answer._save_lines(self.env.ref("clinic_campaign.survey_question_result_demo"), str(result))
             answer._mark_done()
+        self._clinic_demo_invoices(members[:1], gold[:1])
         self._cron_clinic_automations()
         self.search([("clinic_campaign_type", "!=", False)])._clinic_refresh_results()
+
+    @api.model
+    def _clinic_demo_invoices(self, patients, gold):
+        """A surgery (its follow-up plan is scheduled) and a treatment in the Gold triple-points week."""
+        company = self.env.company
+        journal = self.env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+        income = journal.default_account_id
+        if not journal or not income:
+            return
+        lines = [(patient, self.env.ref("clinic_membership.product_surgery_eyelid")) for patient in patients] + [
+            (member, self.env.ref("clinic_membership.product_treatment_ipl")) for member in gold
+        ]
+        invoices = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "journal_id": journal.id,
+                    "invoice_date": fields.Date.context_today(self),
+                    "invoice_line_ids": [fields.Command.create({"product_id": product.id, "quantity": 1})],
+                }
+                for partner, product in lines
+            ]
+        )
+        invoices.action_post()

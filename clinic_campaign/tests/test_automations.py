@@ -171,3 +171,16 @@ class TestAutomations(ClinicCampaignCase):
         campaign = self.create_campaign("referral", bonus_points=2000)
         self.register_payment(self.create_invoice(referee, 800))
         self.assertEqual(self.campaign_points(campaign, referrer), 0)
+
+    def test_blacklisted_member_is_not_mailed(self):
+        campaign = self.create_campaign(
+            "holiday",
+            date_start=self.today,
+            mail_template_id=self.env.ref("clinic_campaign.mail_template_campaign_holiday").id,
+        )
+        member = self.create_member("黑 Blocked", email="blocked@example.com")
+        self.env["mail.blacklist"].sudo()._add("blocked@example.com")
+        self.env["utm.campaign"]._cron_clinic_automations()
+        self.assertEqual(self.grants(campaign, member).contact_state, "no_email")
+        campaign.action_clinic_refresh_results()
+        self.assertEqual((campaign.clinic_reached_count, campaign.clinic_skipped_count), (0, 1))

@@ -108,3 +108,27 @@ class TestEvents(ClinicCampaignCase):
         silent_reg = attended - gold_reg
         self.assertEqual(silent_reg.clinic_survey_state, "skipped")
         self.assertFalse(silent_reg.clinic_survey_input_id)
+
+    def test_front_desk_registers_a_member(self):
+        registration = (
+            self.env["event.registration"]
+            .with_user(self.frontdesk)
+            .create({"event_id": self.event.id, "partner_id": self.gold.id})
+        )
+        self.assertTrue(registration.sudo().clinic_calendar_event_id)
+        silver = self.create_member("银 Silver", tier=self.tier_silver)
+        with self.assertRaisesText(ValidationError, "cannot register"):
+            self.env["event.registration"].with_user(self.frontdesk).create(
+                {"event_id": self.event.id, "partner_id": silver.id}
+            )
+
+    def test_narrowing_the_tiers_checks_existing_registrations(self):
+        self.register(self.gold)
+        with self.assertRaisesText(ValidationError, "cannot register"):
+            self.event.allowed_tier_ids = self.tier_diamond
+
+    def test_deleting_the_registration_removes_the_meeting(self):
+        registration = self.register(self.gold)
+        meeting = registration.clinic_calendar_event_id
+        registration.unlink()
+        self.assertFalse(meeting.exists())

@@ -366,6 +366,9 @@ class UtmCampaign(models.Model):
             scores = inputs.mapped("clinic_score")
             grants = campaign.sudo().clinic_grant_ids
             mailed, skipped = campaign._clinic_mailing_counts()
+            surveyed, survey_skipped = campaign._clinic_event_survey_counts()
+            mailed += surveyed
+            skipped += survey_skipped
             campaign.sudo().write(
                 {
                     "clinic_reached_count": len(grants.filtered(lambda g: g.contact_state in CONTACTED_STATES))
@@ -440,6 +443,20 @@ class UtmCampaign(models.Model):
             )
         )
         return sent, sum(mailings.mapped("clinic_skipped_count"))
+
+    def _clinic_event_survey_counts(self):
+        """(attendees invited to the satisfaction survey, attendees skipped for lack of consent) of the events."""
+        self.ensure_one()
+        counts = dict(
+            self.env["event.registration"]
+            .sudo()
+            ._read_group(
+                [("event_id.clinic_campaign_id", "=", self.id), ("clinic_survey_state", "!=", False)],
+                ["clinic_survey_state"],
+                ["__count"],
+            )
+        )
+        return counts.get("sent", 0), counts.get("skipped", 0)
 
     # ------------------------------------------------------------------ actions
 

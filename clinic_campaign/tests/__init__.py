@@ -5,4 +5,5 @@ from . import test_events
 from . import test_surveys
 from . import test_followup
 from . import test_newsletter
+from . import test_security
 from . import test_ui

@@ -108,6 +108,10 @@ class TestEvents(ClinicCampaignCase):
         silent_reg = attended - gold_reg
         self.assertEqual(silent_reg.clinic_survey_state, "skipped")
         self.assertFalse(silent_reg.clinic_survey_input_id)
+        self.campaign._clinic_refresh_results()
+        self.assertEqual((self.campaign.clinic_reached_count, self.campaign.clinic_skipped_count), (1, 1))
+        self.assertEqual(self.campaign.clinic_participant_count, 2)
+        self.assertEqual(self.campaign.clinic_points_issued, 400)
 
     def test_front_desk_registers_a_member(self):
         registration = (

@@ -89,3 +89,32 @@ class TestNewsletter(ClinicCampaignCase):
         Partner._cron_clinic_sync_mailing_lists()
         self.assertEqual(len(self.contact(member)), 1)
         self.assertEqual(len(self.contact(member).subscription_ids), 1)
+
+    def test_newsletter_campaign_counts_mailed_and_skipped(self):
+        campaign = self.create_campaign("newsletter")
+        self.create_member("甲 A", email="a@example.com")
+        self.create_member("乙 B", email="b@example.com")
+        refusing = self.create_member("丙 C", email="c@example.com", consent=False)
+        contact_list = self.tier_regular._clinic_ensure_mailing_list()
+        self.env["mailing.contact"].create(
+            {
+                "name": refusing.name,
+                "email": refusing.email,
+                "clinic_partner_id": refusing.id,
+                "list_ids": [Command.link(contact_list.id)],
+            }
+        )
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "月刊 Monthly",
+                "body_html": "<p>Hello</p>",
+                "campaign_id": campaign.id,
+                "mailing_model_id": self.env["ir.model"]._get_id("mailing.list"),
+                "contact_list_ids": [Command.link(contact_list.id)],
+            }
+        )
+        mailing.action_send_mail()
+        traces = self.env["mailing.trace"].search([("mass_mailing_id", "=", mailing.id)])
+        self.assertEqual(sorted(traces.mapped("email")), ["a@example.com", "b@example.com"])
+        campaign._clinic_refresh_results()
+        self.assertEqual((campaign.clinic_reached_count, campaign.clinic_skipped_count), (2, 1))

@@ -30,6 +30,7 @@ ADDONS = ["clinic_membership", "clinic_refund", "clinic_campaign"]
 ODOO_SERIES = "18.0"
 DEFAULT_ODOO_SOURCE = "https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
 EMBEDDED_PGDATA = CACHE / "pgdata"
+ODOO_ADDONS_NOTE = CACHE / "odoo-addons-path"
 DB_USER_FOR_ODOO = "odoo"  # Odoo refuses to connect as the 'postgres' superuser
 DEMO_LOGINS = [
     ("admin", "admin", "Administrator / 管理员"),
@@ -79,20 +80,14 @@ def ensure_odoo():
 
 def install_odoo(source):
     src = obtain_odoo_source(source)
+    pip(["install", "--upgrade", "setuptools", "wheel"], "the build tools (setuptools, wheel)")
     install_odoo_requirements(src / "requirements.txt")
-    say(f"installing Odoo from {src}")
-    pip(
-        [
-            "install",
-            "--no-deps",
-            "--no-build-isolation",
-            "-e",
-            str(src),
-            "--config-settings",
-            "editable_mode=compat",
-        ],
-        "Odoo itself",
-    )
+    say(f"installing Odoo from {src} (a few minutes)")
+    pip(["install", "--no-deps", "--no-build-isolation", str(src)], "Odoo itself")
+    # a git checkout keeps most addons beside the odoo package: remember where they are
+    if (src / "addons" / "web" / "__manifest__.py").is_file():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        ODOO_ADDONS_NOTE.write_text(str(src / "addons"))
 
 
 def obtain_odoo_source(source):
@@ -166,8 +161,10 @@ def odoo_extra_addons_paths():
         capture_output=True,
         text=True,
     )
-    candidate = Path(res.stdout.strip()) / "addons"
-    return [str(candidate)] if (candidate / "web" / "__manifest__.py").is_file() else []
+    candidates = [Path(res.stdout.strip()) / "addons"]
+    if ODOO_ADDONS_NOTE.is_file():
+        candidates.append(Path(ODOO_ADDONS_NOTE.read_text().strip()))
+    return [str(path) for path in candidates if (path / "web" / "__manifest__.py").is_file()]
 
 
 # --------------------------------------------------------------------------- requirements
@@ -355,16 +352,21 @@ def cmd_run(args):
     conf = write_config(pg, "run", args.port)
     if args.reset:
         drop_database(pg, args.db)
-    if not database_exists(pg, args.db) or not addons_installed(conf, args.db):
-        if database_exists(pg, args.db):
-            drop_database(pg, args.db)
+    update = []
+    if not database_exists(pg, args.db):
         create_database(conf, args.db, "zh_CN")
         if install_addons(conf, args.db, "--load-language", "zh_CN").returncode:
             raise SetupError(f"installing the addons into {args.db} failed (see the log above).")
         set_users_language(conf, args.db, "zh_CN")
+    elif not addons_installed(conf, args.db):
+        # an existing database is never dropped without --reset: the addons are added to it
+        if install_addons(conf, args.db).returncode:
+            raise SetupError(f"installing the addons into {args.db} failed (see the log above).")
+    else:
+        update = ["-u", ",".join(ADDONS)]  # bring the database up to the code being served
     print_welcome(args)
     sys.stdout.flush()
-    os.execv(PY, odoo_cmd(conf, "-d", args.db, "--db-filter", f"^{re.escape(args.db)}$"))
+    os.execv(PY, odoo_cmd(conf, "-d", args.db, "--db-filter", f"^{re.escape(args.db)}$", *update))
 
 
 def addons_installed(conf, dbname):
@@ -483,13 +485,11 @@ def run_odoo_tests(conf, dbname, addons, tags, log_file, *, install_flag):
 
 
 def run_pytest(conf, dbname):
-    tests_dir = ROOT / "tests"
-    report = CACHE / "pytest-report.txt"
     cmd = [
         PY,
         "-m",
         "pytest",
-        str(tests_dir),
+        str(ROOT / "tests"),
         f"--odoo-config={conf}",
         f"--odoo-database={dbname}",
         "-p",
@@ -497,17 +497,20 @@ def run_pytest(conf, dbname):
         "-rs",
     ]
     say("running the cross-addon scenarios with pytest-odoo")
-    res = run_cmd(cmd, check=False, capture_output=True, text=True, cwd=ROOT)
-    sys.stdout.write(res.stdout)
-    sys.stderr.write(res.stderr)
-    report.write_text(res.stdout + res.stderr)
-    tail = res.stdout.strip().splitlines()[-1] if res.stdout.strip() else ""
-    counts = {key: int(num) for num, key in re.findall(r"(\d+) (passed|failed|error|skipped)", tail)}
-    failed = counts.get("failed", 0) + counts.get("error", 0) + counts.get("skipped", 0)
-    rc = res.returncode if res.returncode != 5 else 0  # 5: no test collected, counted below
-    if not counts.get("passed"):
-        rc = rc or 1
-    return rc or (1 if failed else 0), {"passed": counts.get("passed", 0), "failed": failed}
+    tail = ""
+    with subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1, cwd=ROOT
+    ) as proc:
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            if line.strip():
+                tail = line
+    counts = {key: int(num) for num, key in re.findall(r"(\d+) (passed|failed|errors?|skipped)", tail)}
+    failed = counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0) + counts.get("skipped", 0)
+    rc = proc.returncode
+    if not counts.get("passed") or failed:
+        rc = rc or 1  # pytest's "no test collected" (5) and skipped tests are failures here
+    return rc, {"passed": counts.get("passed", 0), "failed": failed}
 
 
 def cmd_i18n(args):

@@ -118,6 +118,8 @@ class ClinicPointsMove(models.Model):
     def _check_new_row(self, vals):
         points = vals.get("points") or 0
         move_type = vals.get("move_type")
+        if not vals.get("partner_id") or move_type not in dict(self._fields["move_type"].selection):
+            raise ValidationError(self.env._("A points ledger row needs a member and a type."))
         if not isinstance(points, int) or points == 0:
             raise ValidationError(self.env._("The number of points must be a whole number other than zero."))
         sign = SIGN_BY_TYPE.get(move_type)

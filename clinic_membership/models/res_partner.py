@@ -164,6 +164,12 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if (
+            "tier_locked_until" in vals
+            and not self.env.su
+            and not self.env.user.has_group("clinic_membership.group_clinic_manager")
+        ):
+            raise AccessError(self.env._("Only a Clinic Manager can lock a member's tier."))
         self._stamp_consent_dates(vals)
         tier_change = self._prepare_tier_change(vals) if "tier_id" in vals else None
         result = super().write(vals)

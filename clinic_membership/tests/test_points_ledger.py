@@ -102,6 +102,10 @@ class TestPointsLedger(ClinicMembershipCase):
         for vals in cases:
             with self.assertRaises(ValidationError):
                 Points.create({"partner_id": member.id, **vals})
+        with self.assertRaisesRegex(ValidationError, "needs a member and a type"):
+            Points.create({"move_type": "earn", "points": 5})
+        with self.assertRaisesRegex(ValidationError, "needs a member and a type"):
+            Points.create({"partner_id": member.id, "move_type": "bonus", "points": 5})
         self.assertFalse(Points.search([("partner_id", "=", member.id)]))
 
     def test_points_only_for_members(self):

@@ -1,5 +1,6 @@
 from datetime import date
 
+from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, tagged
 
 from .common import ClinicMembershipCase
@@ -90,6 +91,13 @@ class TestTierEvaluation(ClinicMembershipCase):
         self.env["res.partner"]._clinic_evaluate_tiers(self.company)
         self.assertLess(member.qualifying_spend, 0)
         self.assertEqual(member.tier_id, self.tier_regular)
+
+    def test_only_managers_lock_tiers(self):
+        member = self.create_member()
+        with self.assertRaises(AccessError):
+            member.with_user(self.frontdesk).tier_locked_until = date(2030, 1, 1)
+        member.with_user(self.manager).tier_locked_until = date(2030, 1, 1)
+        self.assertEqual(member.tier_locked_until, date(2030, 1, 1))
 
     def test_lock_never_blocks_an_upgrade(self):
         member = self.create_member()

@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -27,3 +28,28 @@ class TestClinicCampaignUi(HttpCase):
         meeting = registration.clinic_calendar_event_id
         self.assertEqual(meeting.partner_ids, member | consultant.partner_id)
         self.assertEqual(meeting.user_id, consultant)
+
+    def test_campaign_dashboard(self):
+        new_test_user(self.env, "tour_campaign_viewer", groups="base.group_user,clinic_membership.group_clinic_manager")
+        self.env["utm.campaign"].search([("clinic_campaign_type", "!=", False)]).write({"active": False})
+        self.env["res.partner"].search([("is_member", "=", True)]).action_leave_membership()
+        campaign = self.env["utm.campaign"].create(
+            {
+                "title": "Tour holiday",
+                "clinic_campaign_type": "holiday",
+                "bonus_points": 100,
+                "date_start": fields.Date.today(),
+                "mail_template_id": self.env.ref("clinic_campaign.mail_template_campaign_holiday").id,
+            }
+        )
+        member = self.env["res.partner"].create(
+            {"name": "Tour Reached", "email": "r@example.com", "consent_email": True}
+        )
+        member.action_enrol_member()
+        self.env["utm.campaign"]._cron_clinic_automations()
+        self.assertEqual(campaign.clinic_reached_count, 1)
+        self.start_tour(
+            "/odoo/action-clinic_campaign.clinic_campaign_action",
+            "clinic_campaign_dashboard_tour",
+            login="tour_campaign_viewer",
+        )

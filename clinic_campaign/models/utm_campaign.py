@@ -376,18 +376,29 @@ class UtmCampaign(models.Model):
                     "clinic_skipped_count": len(grants.filtered(lambda g: g.contact_state in SKIPPED_STATES)) + skipped,
                     "clinic_participant_count": len(participants),
                     "clinic_revenue": campaign._clinic_revenue(participants),
-                    "clinic_points_issued": sum(
-                        self.env["clinic.points.move"]
-                        .sudo()
-                        .search([("campaign_id", "=", campaign.id)])
-                        .mapped("points")
-                    ),
+                    "clinic_points_issued": campaign._clinic_points_issued(),
                     "clinic_survey_count": len(scores),
                     "clinic_survey_score": sum(scores) / len(scores) if scores else 0.0,
                     "clinic_nps": self._clinic_nps(scores),
                     "clinic_results_date": now,
                 }
             )
+
+    def _clinic_points_domain(self):
+        """Points rows of the campaign, with the claw-backs of its earnings (credit notes, reset invoices)."""
+        self.ensure_one()
+        return [
+            "|",
+            ("campaign_id", "=", self.id),
+            "&",
+            ("campaign_id", "=", False),
+            ("reversed_move_id.campaign_id", "=", self.id),
+        ]
+
+    def _clinic_points_issued(self):
+        self.ensure_one()
+        [(total,)] = self.env["clinic.points.move"].sudo()._read_group(self._clinic_points_domain(), [], ["points:sum"])
+        return total or 0
 
     @api.model
     def _clinic_nps(self, scores):
@@ -470,7 +481,7 @@ class UtmCampaign(models.Model):
     def action_clinic_view_points(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("clinic_membership.clinic_points_move_action")
-        action["domain"] = [("campaign_id", "=", self.id)]
+        action["domain"] = self._clinic_points_domain()
         action["context"] = {}
         return action
 

@@ -113,6 +113,11 @@ class TestAutomations(ClinicCampaignCase):
         invoice = self.create_invoice(gold, 100)
         self.assertEqual(invoice.clinic_points_earned, int(300 * self.tier_gold.points_per_unit))
         self.assertEqual(invoice.clinic_points_move_ids.campaign_id, triple)
+        triple._clinic_refresh_results()
+        self.assertEqual(triple.clinic_points_issued, invoice.clinic_points_earned)
+        invoice.button_draft()
+        triple._clinic_refresh_results()
+        self.assertEqual(triple.clinic_points_issued, 0, "the claw-back of a reset invoice counts against the campaign")
 
     def test_holiday_promotion_to_target_tiers(self):
         campaign = self.create_campaign(

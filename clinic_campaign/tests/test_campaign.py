@@ -52,7 +52,8 @@ class TestCampaign(ClinicCampaignCase):
             answer = survey._create_answer(partner=member, check_attempts=False, campaign_id=campaign.id)
             answer._save_lines(self.env.ref("clinic_campaign.survey_question_recommend_demo"), str(score))
             answer._mark_done()
-        campaign.action_clinic_refresh_results()
+        for _run in range(2):
+            self.env["utm.campaign"]._cron_clinic_refresh_results()
         self.assertEqual(campaign.clinic_reached_count, 1)
         self.assertEqual(campaign.clinic_skipped_count, 1)
         self.assertEqual(campaign.clinic_participant_count, 2)

@@ -27,3 +27,9 @@ class TestSecurity(ClinicCampaignCase):
         for group in ("event.group_event_manager", "survey.group_survey_user", "mass_mailing.group_mass_mailing_user"):
             self.assertTrue(self.manager.has_group(group), group)
         self.assertTrue(self.frontdesk.has_group("event.group_event_registration_desk"))
+
+    def test_front_desk_enrolment_grants_the_welcome_gift(self):
+        campaign = self.create_campaign("welcome", bonus_points=500, date_start=self.today)
+        client = self.env["res.partner"].create({"name": "前台 Walk-in", "email": "walkin@example.com"})
+        client.with_user(self.frontdesk).action_enrol_member()
+        self.assertEqual(self.campaign_points(campaign, client), 500)

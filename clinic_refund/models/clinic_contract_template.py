@@ -71,7 +71,6 @@ class ClinicContractTemplate(models.Model):
         """Archive this version and open a copy to edit; signed contracts keep their own copy."""
         self.ensure_one()
         new_template = self.copy({"version": self._next_version(), "name": self.name})
-        new_template._copy_terms_translations(self)
         self.active = False
         return {
             "type": "ir.actions.act_window",
@@ -85,10 +84,6 @@ class ClinicContractTemplate(models.Model):
         if major.isdigit():
             return f"{int(major) + 1}.0"
         return f"{self.version}.1"
-
-    def _copy_terms_translations(self, source):
-        for lang, _name in self.env["res.lang"].get_installed():
-            self.with_context(lang=lang).terms = source.with_context(lang=lang).terms
 
     def action_view_contracts(self):
         self.ensure_one()

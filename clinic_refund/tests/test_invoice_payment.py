@@ -126,6 +126,17 @@ class TestPayInvoiceFromStoredValue(StoredValueCase):
             contract._consume_stored_value(100.0, self.create_invoice(100.0, post=False))
         self.assertEqual(contract.balance_principal, 3000.0)
 
+    def test_invoice_in_another_currency_is_refused(self):
+        contract = self.active_contract()
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        invoice = self.create_invoice(100.0, post=False)
+        invoice.currency_id = usd
+        invoice.action_post()
+        with self.assertRaisesRegex(UserError, "is in CNY but invoice .* is in USD"):
+            contract._consume_stored_value(50.0, invoice)
+        self.assertFalse(invoice.clinic_stored_value_move_ids)
+
     def test_contract_of_another_company_is_refused(self):
         self.active_contract()
         branch = self.env["res.company"].create({"name": "Clinic Branch", "currency_id": self.currency.id})

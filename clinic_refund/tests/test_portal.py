@@ -1,6 +1,9 @@
+from unittest.mock import patch
+
+from odoo.addons.clinic_refund.models.clinic_prepaid_contract import ClinicPrepaidContract
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import StoredValueCase
+from .common import StoredValueCase, make_pdf
 
 
 @tagged("post_install", "-at_install")
@@ -20,3 +23,14 @@ class TestPrepaidContractPortal(StoredValueCase, HttpCase):
         self.assertIn("Cooling-off", detail.text)
         refused = self.url_open(f"/my/prepaid-contracts/{other.id}")
         self.assertNotIn(other.name, refused.text)
+
+    def test_member_is_offered_to_sign_a_sent_contract(self):
+        portal = new_test_user(self.env, "sv_portal_signer", groups="base.group_portal")
+        contract = self.create_contract(partner=portal.partner_id)
+        with patch.object(ClinicPrepaidContract, "_render_contract_pdf", lambda self: make_pdf(self.name)):
+            contract.action_send_for_signature()
+        signer = contract.sign_request_id.signer_ids
+        self.authenticate(portal.login, portal.login)
+        detail = self.url_open(f"/my/prepaid-contracts/{contract.id}")
+        self.assertEqual(detail.status_code, 200)
+        self.assertIn(signer.access_url, detail.text)

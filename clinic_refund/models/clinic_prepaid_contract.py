@@ -1,11 +1,13 @@
 import base64
 import hashlib
+import io
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
+from odoo.tools.pdf import PdfFileReader
 
 from .clinic_contract_template import BONUS_POLICIES, CONSUMED_PRICING, CONSUMPTION_ORDERS
 
@@ -296,7 +298,7 @@ class ClinicPrepaidContract(models.Model):
             raise UserError(self.env._("Contract %s already waits for its electronic signature.", self.name))
         pdf = self._render_contract_pdf()
         request = self.env["sign.oca.request"].sudo().create(self._prepare_sign_request_vals(pdf))
-        request.add_item(self._prepare_sign_request_item())
+        request.add_item(self._prepare_sign_request_item(pdf))
         request.action_send()
         self._action_write({"state": "sent", "sign_request_id": request.id})
         self.message_post(
@@ -324,12 +326,13 @@ class ClinicPrepaidContract(models.Model):
             ],
         }
 
-    def _prepare_sign_request_item(self):
+    def _prepare_sign_request_item(self, pdf):
+        """The member's signature box, on the last page where the contract's signature block is."""
         return {
             "field_id": self.env.ref("sign_oca.sign_field_signature").id,
             "role_id": self.env.ref("sign_oca.sign_role_customer").id,
             "required": True,
-            "page": 1,
+            "page": len(PdfFileReader(io.BytesIO(pdf)).pages),
             "position_x": 60,
             "position_y": 82,
             "width": 30,

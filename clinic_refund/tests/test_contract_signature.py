@@ -100,6 +100,7 @@ class TestContractSignature(StoredValueCase):
         self.assertEqual(request.state, "0_sent")
         self.assertEqual(request.record_ref, contract)
         self.assertEqual(request.signer_ids.partner_id, self.partner)
+        self.assertEqual([item["page"] for item in request.signatory_data.values()], [1])
         with self.assertRaisesRegex(UserError, "already waits"):
             contract.action_send_for_signature()
         signer = request.signer_ids

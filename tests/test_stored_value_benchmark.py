@@ -1,0 +1,97 @@
+"""Benchmark of the stored-value flows (prints figures; asserts results, never times).
+
+CLINIC_BENCH_SV_MEMBERS changes the number of members (default 50): each signs a contract, tops
+up, and pays two invoices from stored value; then the reconciliation report runs over all of them.
+"""
+
+import os
+import time
+
+from figures import record_figure
+
+from odoo import Command, fields
+from odoo.tests import TransactionCase, tagged
+
+MEMBERS = int(os.environ.get("CLINIC_BENCH_SV_MEMBERS", "50"))
+
+
+@tagged("post_install", "-at_install")
+class TestStoredValueBenchmark(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_notrack=True))
+        cls.company = cls.env.ref("base.main_company")
+        cls.company._clinic_setup_stored_value_accounting()
+        cls.bank = cls.env["account.journal"].search(
+            [("company_id", "=", cls.company.id), ("type", "=", "bank")], limit=1
+        )
+        cls.today = fields.Date.context_today(cls.env.user)
+
+    def _timed(self, timings, key, function):
+        queries = self.env.cr.sql_log_count
+        start = time.perf_counter()
+        result = function()
+        timings.setdefault(key, []).append((time.perf_counter() - start, self.env.cr.sql_log_count - queries))
+        return result
+
+    def _invoice(self, partner, amount):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": self.today,
+                "invoice_line_ids": [
+                    Command.create({"name": "Treatment", "price_unit": amount, "tax_ids": [Command.clear()]})
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    def test_topups_payments_and_reconciliation(self):
+        timings = {}
+        partners = self.env["res.partner"].create([{"name": f"SV bench member {n}"} for n in range(MEMBERS)])
+        contracts = self.env["clinic.prepaid.contract"]
+        for partner in partners:
+            contract = contracts.create({"partner_id": partner.id, "amount_principal": 3000, "amount_bonus": 1000})
+            contract._set_signed_document(b"%PDF-1.4 bench", "signed.pdf", partner.name, self.today, "paper")
+            contract.action_activate()
+            wizard = self.env["clinic.stored.value.topup"].create(
+                {"contract_id": contract.id, "journal_id": self.bank.id}
+            )
+            self._timed(timings, "top-up (payment + row)", wizard.action_confirm)
+            for amount in (1200.0, 799.99):
+                invoice = self._invoice(partner, amount)
+                self._timed(
+                    timings,
+                    "pay an invoice from stored value (entry + reconcile + row)",
+                    lambda contract=contract, invoice=invoice, amount=amount: contract._consume_stored_value(
+                        amount, invoice
+                    ),
+                )
+                self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+            contracts |= contract
+        self.env.flush_all()
+
+        Report = self.env["clinic.stored.value.reconciliation"]
+        rows = self._timed(
+            timings, "reconciliation report", lambda: Report._get_reconciliation_data(self.today, self.company)
+        )
+        mine = [row for row in rows if row["partner_id"] in partners.ids]
+        self.assertEqual(len(mine), MEMBERS)
+        self.assertTrue(all(self.company.currency_id.is_zero(row["difference"]) for row in rows))
+        # 3,000 + 1,000 bonus, pro rata: 1,200 takes 900 of principal, 799.99 takes 599.99
+        balances = self.company.currency_id.round(sum(contracts.mapped("balance_principal")))
+        self.assertEqual(balances, self.company.currency_id.round(MEMBERS * 1500.01))
+
+        row_count = self.env["clinic.stored.value.move"].search_count([])
+        lines = [f"{MEMBERS} members, {len(rows)} partners in the report, {row_count} stored value rows"]
+        for key, samples in timings.items():
+            seconds = sorted(sample[0] for sample in samples)
+            queries = sum(sample[1] for sample in samples) / len(samples)
+            lines.append(
+                f"{key}: {len(samples)} runs, median {seconds[len(seconds) // 2] * 1000:.1f} ms, "
+                f"max {seconds[-1] * 1000:.1f} ms, {queries:.0f} queries each"
+            )
+        record_figure("Stored value flows", lines)

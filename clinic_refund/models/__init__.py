@@ -8,3 +8,6 @@ from . import account_chart_template
 from . import account_move
 from . import account_payment
 from . import sign_oca_request
+from . import clinic_refund_evidence
+from . import clinic_refund_request
+from . import tier_definition

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 from odoo.tools.pdf import PdfFileReader
 
+from ..tools.refund_policy import ContractTerms, LedgerRow, compute_refund
 from .clinic_contract_template import BONUS_POLICIES, CONSUMED_PRICING, CONSUMPTION_ORDERS
 
 # Terms that drive refunds: frozen once the contract leaves draft.
@@ -707,3 +708,44 @@ class ClinicPrepaidContract(models.Model):
             invoice.action_post()
             contract._consume_stored_value(invoice.amount_residual, invoice)
         contracts.create({"partner_id": members[1][0].id, "amount_principal": 8000, "amount_bonus": 800})
+
+    # ------------------------------------------------------------------ refunds
+
+    def _refund_quote(self, reason, request_date):
+        """What the refund policy engine gives back for ``reason`` on ``request_date``."""
+        self.ensure_one()
+        terms = ContractTerms(
+            date_signed=self.date_signed or request_date,
+            cooling_off_days=self.cooling_off_days,
+            refund_fee_percent=self.refund_fee_percent,
+            bonus_policy=self.bonus_policy,
+            consumed_pricing=self.consumed_pricing,
+        )
+        return compute_refund(
+            terms,
+            self._refund_ledger_rows(),
+            reason=reason,
+            request_date=request_date,
+            rounding=self.currency_id.rounding,
+            fee_cap_percent=self.company_id.clinic_refund_fee_cap_percent,
+        )
+
+    def _refund_ledger_rows(self):
+        """The posted stored-value rows as the engine reads them: reversals carry the type they reverse."""
+        rows = []
+        for move in self.move_ids.filtered(lambda m: m.state == "posted"):
+            kind = move.reversed_id.move_type if move.move_type == "reversal" else move.move_type
+            list_amount = 0.0
+            if kind == "consume":
+                invoice = (move.reversed_id or move).invoice_id
+                list_amount = (move.amount_principal + move.amount_bonus) * _list_price_ratio(invoice)
+            rows.append(LedgerRow(kind, move.amount_principal, move.amount_bonus, list_amount))
+        return rows
+
+
+def _list_price_ratio(invoice):
+    """List value of an invoice's services over what was charged for them (1 when unknown)."""
+    lines = invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product" and line.product_id)
+    charged = sum(lines.mapped("price_total"))
+    listed = sum(line.product_id.lst_price * line.quantity for line in lines)
+    return listed / charged if charged > 0 and listed > 0 else 1.0

@@ -63,6 +63,7 @@ class ClinicStoredValueMove(models.Model):
         help="For an adjustment of principal: the account that balances the stored-value liability.",
     )
     reason = fields.Text()
+    refund_request_id = fields.Many2one("clinic.refund.request", readonly=True, copy=False, index="btree_not_null")
     user_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user, readonly=True)
 
     # ------------------------------------------------------------------ computes and checks

@@ -69,6 +69,16 @@ class ResCompany(models.Model):
     clinic_stored_value_forfeit_account_id = fields.Many2one(
         "account.account", string="Forfeited Stored Value Revenue Account", check_company=True
     )
+    clinic_refund_due_days = fields.Integer(
+        string="Refund Deadline (days)",
+        default=15,
+        help="Days to pay a refund that is not a cooling-off refund (those are due in 5 days).",
+    )
+    clinic_refund_fee_cap_percent = fields.Float(
+        string="Maximum Refund Fee (%)",
+        default=20.0,
+        help="No contract clause can charge more than this percent of the unused principal on a refund.",
+    )
 
     def _clinic_setup_stored_value_accounting(self):
         """Create the Stored Value journal and accounts a company with a chart still lacks."""

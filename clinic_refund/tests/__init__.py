@@ -9,3 +9,5 @@ from . import test_security
 from . import test_ui
 from . import test_portal
 from . import test_menus
+from . import test_refund_policy
+from . import test_refund_request

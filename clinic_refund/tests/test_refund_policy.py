@@ -1,0 +1,204 @@
+"""Table-driven tests of the refund policy engine (a pure function: no database needed)."""
+
+from datetime import date
+
+from odoo.tests import BaseCase, tagged
+
+from ..tools.refund_policy import ContractTerms, LedgerRow, compute_refund
+
+SIGNED = date(2026, 3, 1)
+
+
+def terms(**kw):
+    values = {
+        "date_signed": SIGNED,
+        "cooling_off_days": 7,
+        "refund_fee_percent": 0.0,
+        "bonus_policy": "forfeit",
+        "consumed_pricing": "actual",
+    }
+    values.update(kw)
+    return ContractTerms(**values)
+
+
+def topup(principal, bonus=0.0):
+    return LedgerRow("topup", principal, bonus)
+
+
+def consume(principal, bonus=0.0, list_amount=None):
+    return LedgerRow("consume", -principal, -bonus, -(list_amount if list_amount is not None else principal + bonus))
+
+
+def quote(contract_terms, rows, reason="dissatisfied", day=30, fee_cap=100.0):
+    return compute_refund(
+        contract_terms,
+        rows,
+        reason=reason,
+        request_date=date(2026, 3, 1 + day) if day < 31 else date(2026, 4, day - 30),
+        rounding=0.01,
+        fee_cap_percent=fee_cap,
+    )
+
+
+@tagged("post_install", "-at_install")
+class TestRefundPolicy(BaseCase):
+    def check(self, cases):
+        for name, contract_terms, rows, kwargs, refundable, fee, rule in cases:
+            with self.subTest(name):
+                result = quote(contract_terms, rows, **kwargs)
+                self.assertAlmostEqual(result.amount_refundable, refundable, places=2)
+                self.assertAlmostEqual(result.fee_amount, fee, places=2)
+                self.assertEqual(result.rule, rule)
+                self.assertAlmostEqual(
+                    sum(line.amount for line in result.lines),
+                    refundable,
+                    places=2,
+                    msg="the breakdown, fee line included, adds up to the refund",
+                )
+
+    def test_design_worked_example_to_the_cent(self):
+        # 3,000 paid + 1,000 bonus, 3,594 consumed: prorata takes 2,695.50 of principal
+        rows = [topup(3000, 1000), consume(2695.50, 898.50)]
+        result = quote(terms(bonus_policy="prorata"), rows)
+        self.assertEqual(result.amount_refundable, 304.50)
+        prorata = next(line for line in result.lines if line.code == "bonus_prorata")
+        self.assertEqual(prorata.basis["principal_consumed"], 2695.50)
+        # the same consumption taken principal first is re-split to the same refund
+        result = quote(terms(bonus_policy="prorata"), [topup(3000, 1000), consume(3000, 594)])
+        self.assertEqual(result.amount_refundable, 304.50)
+
+    def test_cooling_off_boundaries(self):
+        rows = [topup(5000, 500)]
+        self.check(
+            [
+                ("signing day", terms(refund_fee_percent=10), rows, {"day": 0}, 5000, 0, "cooling_off"),
+                (
+                    "day N, the last day, included",
+                    terms(refund_fee_percent=10),
+                    rows,
+                    {"day": 7},
+                    5000,
+                    0,
+                    "cooling_off",
+                ),
+                ("day N+1 is too late", terms(refund_fee_percent=10), rows, {"day": 8}, 4500, 500, "standard"),
+                (
+                    "a 3-day clause",
+                    terms(cooling_off_days=3, refund_fee_percent=10),
+                    rows,
+                    {"day": 4},
+                    4500,
+                    500,
+                    "standard",
+                ),
+                (
+                    "one consumption ends cooling-off",
+                    terms(refund_fee_percent=10),
+                    [*rows, consume(100)],
+                    {"day": 2},
+                    4410,
+                    490,
+                    "standard",
+                ),
+            ]
+        )
+
+    def test_clinic_at_fault_refunds_unused_principal_without_fee_or_repricing(self):
+        rows = [topup(10000, 2000), consume(3000, 0, list_amount=4000), consume(0, 2000, list_amount=2600)]
+        strict = terms(refund_fee_percent=20, consumed_pricing="list", bonus_policy="forfeit")
+        self.check(
+            [
+                (reason, strict, rows, {"reason": reason}, 7000, 0, "clinic_at_fault")
+                for reason in ("treatment_cancelled", "service_not_provided", "clinic_relocation_closure")
+            ]
+        )
+
+    def test_bonus_policies(self):
+        # 8,000 paid + 2,000 bonus; 4,000 consumed, bonus first: 2,000 bonus + 2,000 principal
+        rows = [topup(8000, 2000), consume(2000, 2000)]
+        self.check(
+            [
+                (
+                    "forfeit: bonus consumed charged to principal",
+                    terms(bonus_policy="forfeit"),
+                    rows,
+                    {},
+                    4000,
+                    0,
+                    "standard",
+                ),
+                (
+                    "prorata: 4,000 x 8/10 = 3,200 of principal",
+                    terms(bonus_policy="prorata"),
+                    rows,
+                    {},
+                    4800,
+                    0,
+                    "standard",
+                ),
+            ]
+        )
+
+    def test_consumption_orders_give_the_same_prorata_refund(self):
+        # the order the clinic consumed in does not change what the member gets back under prorata
+        prorata = terms(bonus_policy="prorata")
+        self.check(
+            [
+                ("prorata order", prorata, [topup(6000, 1500), consume(2400, 600)], {}, 3600, 0, "standard"),
+                ("principal first", prorata, [topup(6000, 1500), consume(3000, 0)], {}, 3600, 0, "standard"),
+                ("bonus first", prorata, [topup(6000, 1500), consume(1500, 1500)], {}, 3600, 0, "standard"),
+            ]
+        )
+
+    def test_pricing_modes(self):
+        # a 3,000 package consumed at a member price of 2,400 (list 3,000)
+        rows = [topup(5000), consume(2400, list_amount=3000)]
+        self.check(
+            [
+                ("actual: what was charged", terms(consumed_pricing="actual"), rows, {}, 2600, 0, "standard"),
+                ("list: the discount is taken back", terms(consumed_pricing="list"), rows, {}, 2000, 0, "standard"),
+            ]
+        )
+
+    def test_fee_and_legal_cap(self):
+        rows = [topup(10000), consume(2500)]
+        self.check(
+            [
+                ("10% fee of the 7,500 left", terms(refund_fee_percent=10), rows, {}, 6750, 750, "standard"),
+                (
+                    "rounded once per line",
+                    terms(refund_fee_percent=3.333),
+                    [topup(1000), consume(1)],
+                    {},
+                    965.70,
+                    33.30,
+                    "standard",
+                ),
+                (
+                    "a non-refundable clause is capped",
+                    terms(refund_fee_percent=100),
+                    rows,
+                    {"fee_cap": 20},
+                    6000,
+                    1500,
+                    "standard",
+                ),
+            ]
+        )
+
+    def test_zero_floor(self):
+        # list repricing and forfeited bonus exceed the principal left: nothing, never negative
+        rows = [topup(1000, 1000), consume(500, 1000, list_amount=2500)]
+        result = quote(terms(consumed_pricing="list", bonus_policy="forfeit", refund_fee_percent=10), rows)
+        self.assertEqual((result.amount_refundable, result.fee_amount), (0.0, 0.0))
+        self.assertEqual(result.lines[-1].code, "floor")
+
+    def test_refunds_already_paid_are_not_refunded_twice(self):
+        rows = [topup(5000), consume(1000), LedgerRow("refund", -2000, 0), LedgerRow("fee", -200, 0)]
+        self.check([("what is left after a partial refund", terms(), rows, {}, 1800, 0, "standard")])
+
+    def test_reversed_consumption_counts_as_not_consumed(self):
+        rows = [topup(3000), consume(500), LedgerRow("consume", 500, 0, 500)]  # a credit note gave it back
+        self.check(
+            [("back in cooling-off terms", terms(refund_fee_percent=10), rows, {"day": 3}, 3000, 0, "cooling_off")]
+        )

@@ -1,0 +1,35 @@
+from odoo import api, fields, models
+
+
+class ClinicRefundPay(models.TransientModel):
+    _name = "clinic.refund.pay"
+    _description = "Pay a Refund"
+
+    request_id = fields.Many2one("clinic.refund.request", required=True)
+    company_id = fields.Many2one(related="request_id.company_id")
+    currency_id = fields.Many2one(related="request_id.currency_id")
+    amount = fields.Monetary(related="request_id.amount_requested")
+    fee_amount = fields.Monetary(related="request_id.fee_amount")
+    journal_id = fields.Many2one(
+        "account.journal",
+        string="Pay From",
+        required=True,
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        compute="_compute_journal_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today)
+
+    @api.depends("company_id")
+    def _compute_journal_id(self):
+        for wizard in self:
+            wizard.journal_id = self.env["account.journal"].search(
+                [("company_id", "=", wizard.company_id.id), ("type", "=", "bank")], limit=1
+            )
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.request_id._pay(self.journal_id, self.date)
+        return {"type": "ir.actions.act_window_close"}

@@ -33,6 +33,7 @@
     ],
     "demo": [
         "demo/clinic_refund_demo.xml",
+        "demo/clinic_refund_request_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

@@ -84,6 +84,7 @@ class AccountMove(models.Model):
                         "points": -current,
                         "source_move_id": move.id,
                         "reversed_move_id": earnings.filtered(lambda m: m.move_type == "earn")[-1:].id,
+                        "campaign_id": earnings.campaign_id[:1].id,
                         "lot_id": earnings.filtered(lambda m: m.points > 0)[-1:].id,
                         "source_ref": self.env._("%s reset to draft or cancelled", move.name),
                     }
@@ -141,6 +142,7 @@ class AccountMove(models.Model):
             "source_move_id": self.id,
             "reversed_move_id": earn.id,
             "lot_id": earn.id,
+            "campaign_id": earn.campaign_id.id,
             "source_ref": self.name,
         }
 

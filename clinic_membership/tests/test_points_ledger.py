@@ -296,6 +296,8 @@ class TestPointsLedger(ClinicMembershipCase):
             invoice = self.create_invoice(member, 100)
         self.assertEqual(invoice.clinic_points_move_ids.points, 200)
         self.assertEqual(invoice.clinic_points_move_ids.campaign_id, campaign)
+        refund = self.credit_note(invoice)
+        self.assertEqual(refund.clinic_points_move_ids.campaign_id, campaign, "the claw-back names the campaign too")
 
     def test_balance_is_the_ledger_sum_after_a_mixed_history(self):
         member = self.create_member()

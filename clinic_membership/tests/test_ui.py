@@ -1,6 +1,8 @@
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import pause_clinic_campaigns
+
 
 @tagged("post_install", "-at_install")
 class TestClinicUi(HttpCase):
@@ -16,6 +18,7 @@ class TestClinicUi(HttpCase):
             "account.group_account_invoice",
         )
         self.env.company.clinic_upgrade_trigger = "posted"
+        pause_clinic_campaigns(self.env)
         client = self.env["res.partner"].create({"name": "Tour client", "email": "tour.client@example.com"})
         product = self.env["product.product"].create(
             {"name": "Thermage", "type": "service", "taxes_id": [Command.clear()]}

@@ -733,7 +733,8 @@ class ClinicPrepaidContract(models.Model):
     def _refund_ledger_rows(self):
         """The posted stored-value rows as the engine reads them: reversals carry the type they reverse."""
         rows = []
-        for move in self.move_ids.filtered(lambda m: m.state == "posted"):
+        # the quote reads invoices that front-desk staff filing a request may not open themselves
+        for move in self.sudo().move_ids.filtered(lambda m: m.state == "posted"):
             kind = move.reversed_id.move_type if move.move_type == "reversal" else move.move_type
             list_amount = 0.0
             if kind == "consume":

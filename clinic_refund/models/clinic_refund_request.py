@@ -74,9 +74,7 @@ class ClinicRefundRequest(models.Model):
         compute="_compute_quote",
         store=True,
     )
-    amount_requested = fields.Monetary(
-        compute="_compute_amount_requested", store=True, readonly=False, precompute=True, tracking=True
-    )
+    amount_requested = fields.Monetary(compute="_compute_amount_requested", store=True, readonly=False, tracking=True)
     date_due = fields.Date(string="Due Date", compute="_compute_date_due", store=True, readonly=False, tracking=True)
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     overdue_notified = fields.Boolean(readonly=True, copy=False)
@@ -119,11 +117,10 @@ class ClinicRefundRequest(models.Model):
 
     # ------------------------------------------------------------------ quote
 
-    @api.depends("contract_id", "reason", "request_date", "contract_id.move_ids.state")
+    @api.depends("contract_id", "reason", "request_date")
     def _compute_quote(self):
+        # contract, reason and date cannot change after submission: the quote is frozen with them
         for request in self:
-            if request.state not in ("draft", False) and request.breakdown:
-                continue  # the quote is frozen once submitted
             if not request.contract_id or not request.reason or not request.request_date:
                 request.update({"amount_refundable": 0.0, "fee_amount": 0.0, "breakdown": False, "policy_rule": False})
                 continue
@@ -305,7 +302,19 @@ class ClinicRefundRequest(models.Model):
 
     # ------------------------------------------------------------------ workflow
 
+    def _refresh_quote(self):
+        """Quote again on the ledger as it is now (it may have moved since the request was drafted)."""
+        for request in self:
+            requested, quoted = request.amount_requested, request.amount_refundable
+            request._compute_quote()
+            # an amount the user typed is kept (and checked); the default follows the new quote
+            if request.currency_id.compare_amounts(requested, quoted) != 0:
+                request.amount_requested = requested
+            else:
+                request.amount_requested = request.amount_refundable
+
     def action_submit(self):
+        self._refresh_quote()
         for request in self:
             request._check_submittable()
             request.state = "to_approve"

@@ -92,6 +92,8 @@ class TestRefundRequest(StoredValueCase):
         self.assertEqual(rows.filtered(lambda r: r.move_type == "fee").amount_principal, -200.0)
         self.assertEqual(rows.filtered(lambda r: r.move_type == "forfeit").amount_principal, -250.0)
         self.assertEqual((contract.balance_principal, contract.balance_bonus), (0.0, 0.0))
+        self.assertEqual((request.amount_refundable, request.fee_amount), (1800.0, 200.0), "the quote stays frozen")
+        self.assertIn("Bonus consumed", request.breakdown)
         self.assertEqual(contract.state, "closed")
         self.assertEqual(self.liability_balance(), 0.0)
         self.assertReconciled()
@@ -154,6 +156,15 @@ class TestRefundRequest(StoredValueCase):
         self.assertEqual(request.state, "to_approve")
 
     # ------------------------------------------------------------------ bad input
+
+    def test_quote_follows_the_ledger_until_submission(self):
+        contract = self.consumed_contract(consumed=0.0)
+        request = self.file_request(contract)
+        self.assertEqual(request.amount_refundable, 3000.0)
+        self.pay(self.create_invoice(1000.0), 1000.0, contract)  # consumed while the request is a draft
+        request.action_submit()
+        self.assertLess(request.amount_refundable, 3000.0)
+        self.assertEqual(request.amount_requested, request.amount_refundable)
 
     def test_request_above_refundable_refused(self):
         contract = self.consumed_contract()

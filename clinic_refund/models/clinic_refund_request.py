@@ -365,6 +365,16 @@ class ClinicRefundRequest(models.Model):
             self._schedule_approver_activities()
         return result
 
+    def reject_tier(self):
+        """A rejection always says why: the reviewer's comment becomes the rejection reason."""
+        self.ensure_one()
+        reviews = self.review_ids.filtered(
+            lambda r: r.status in ("pending", "waiting") and self.env.user in r.reviewer_ids
+        )
+        if not reviews:
+            raise UserError(self.env._("You are not an approver of the current step of refund %s.", self.name))
+        return self._add_comment("reject", reviews)
+
     def _rejected_tier(self, tiers=False):
         result = super()._rejected_tier(tiers)
         self._close_own_approval_activity()
@@ -562,7 +572,9 @@ class ClinicRefundRequest(models.Model):
 
         rejected = request(contracts[0], "other", "会员搬家, 希望退款。")
         rejected.action_submit()
-        rejected.with_user(users["manager"]).reject_tier()
+        reviews = rejected.review_ids.filtered(lambda r: r.status in ("pending", "waiting"))
+        reviews.write({"comment": "会员已消费的疗程不在退款范围内。"})  # what the reject wizard does
+        rejected.with_user(users["manager"])._rejected_tier(reviews)
         rejected.write({"dispute_channel": "12315", "dispute_reference": "12315-2026-0815"})
         request(contracts[0], "dissatisfied", "会员对疗程效果不满意, 申请退还剩余储值。")
         waiting = request(contracts[1], "treatment_cancelled", "医生停诊, 预约的疗程取消。")

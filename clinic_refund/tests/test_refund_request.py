@@ -128,8 +128,15 @@ class TestRefundRequest(StoredValueCase):
         contract = self.consumed_contract()
         request = self.file_request(contract)
         request.action_submit()
-        request.with_user(self.manager).reject_tier()
+        action = request.with_user(self.manager).reject_tier()
+        self.assertEqual(action["res_model"], "comment.wizard", "a rejection asks for its reason")
+        self.env["comment.wizard"].with_user(self.manager).with_context(action["context"]).create(
+            {"comment": "No proof of payment"}
+        ).add_comment()
         self.assertEqual(request.state, "rejected")
+        self.assertEqual(request.rejection_reason, "No proof of payment")
+        with self.assertRaisesRegex(UserError, "not an approver"):
+            request.with_user(self.frontdesk).reject_tier()
         with self.assertRaisesRegex(UserError, "must be approved"):
             self.pay_refund(request)
         request.action_reset_to_draft()

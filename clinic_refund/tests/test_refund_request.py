@@ -130,7 +130,7 @@ class TestRefundRequest(StoredValueCase):
         request.action_submit()
         action = request.with_user(self.manager).reject_tier()
         self.assertEqual(action["res_model"], "comment.wizard", "a rejection asks for its reason")
-        self.env["comment.wizard"].with_user(self.manager).with_context(action["context"]).create(
+        self.env["comment.wizard"].with_user(self.manager).with_context(**action["context"]).create(
             {"comment": "No proof of payment"}
         ).add_comment()
         self.assertEqual(request.state, "rejected")

@@ -1,3 +1,4 @@
+import bisect
 from itertools import pairwise
 
 from odoo import api, fields, models
@@ -86,13 +87,21 @@ class ClinicMembershipTier(models.Model):
         return self.search([("company_id", "=", company.id)], order="sequence, id")
 
     @api.model
+    def _tier_picker(self, tiers):
+        """A function giving, for a spend, the highest of ``tiers`` (ordered upwards) it reaches.
+
+        Members never fall below the entry tier, even with more credit notes than invoices.
+        Thresholds are read once, so the periodic evaluation can call it for every member.
+        """
+        if not tiers:
+            return lambda spend: tiers
+        half_cent = tiers[0].currency_id.rounding / 2
+        thresholds = [tier.min_spend - half_cent for tier in tiers]
+        return lambda spend: tiers[max(bisect.bisect_right(thresholds, float(spend)) - 1, 0)]
+
+    @api.model
     def _tier_for_spend(self, tiers, spend):
-        """The highest of ``tiers`` (ordered upwards) whose minimum spend ``spend`` reaches (at least the first)."""
-        reached = tiers[:1]
-        for tier in tiers:
-            if float_compare(spend, tier.min_spend, precision_rounding=tier.currency_id.rounding) >= 0:
-                reached = tier
-        return reached
+        return self._tier_picker(tiers)(spend)
 
     def _is_above(self, other):
         """Whether this tier ranks above ``other`` (thresholds rise with the rank; no tier ranks lowest)."""

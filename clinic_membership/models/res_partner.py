@@ -1,4 +1,3 @@
-import bisect
 from collections import defaultdict
 from datetime import timedelta
 
@@ -252,12 +251,11 @@ class ResPartner(models.Model):
         tiers = self.env["clinic.membership.tier"]._tiers_by_company(company)
         rows = self._clinic_member_spend(company, today, partner_ids)
         self._store_qualifying_spend(rows, company.currency_id)
-        thresholds = [tier.min_spend - company.currency_id.rounding / 2 for tier in tiers]
+        tier_for_spend = self.env["clinic.membership.tier"]._tier_picker(tiers)
         tier_by_id = {tier.id: tier for tier in tiers}
         to_write = defaultdict(list)
         for partner_id, tier_id, locked_until, _old_spend, spend in rows:
-            # members never fall below the entry tier, even with more credit notes than invoices
-            target = tiers[max(bisect.bisect_right(thresholds, float(spend)) - 1, 0)]
+            target = tier_for_spend(spend)
             current = tier_by_id.get(tier_id, tiers.browse())
             if target == current:
                 continue

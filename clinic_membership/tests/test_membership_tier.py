@@ -48,6 +48,7 @@ class TestMembershipTier(ClinicMembershipCase):
         self.assertEqual(Tier._tier_for_spend(tiers, 9999.99), self.tier_regular)
         self.assertEqual(Tier._tier_for_spend(tiers, 10000), self.tier_silver)
         self.assertEqual(Tier._tier_for_spend(tiers, 250000), self.tier_diamond)
+        self.assertEqual(Tier._tier_for_spend(tiers, -500), self.tier_regular, "never below the entry tier")
 
     def test_tiers_per_company(self):
         other = self.env["res.company"].create({"name": "Clinic Hangzhou"})

@@ -10,6 +10,17 @@ from .common import ClinicMembershipCase
 
 @tagged("post_install", "-at_install")
 class TestPointsLedger(ClinicMembershipCase):
+    def earn_lot(self, member, points, earned_on, expires_on):
+        return self.env["clinic.points.move"].create(
+            {
+                "partner_id": member.id,
+                "move_type": "earn",
+                "points": points,
+                "date": earned_on,
+                "expiry_date": expires_on,
+            }
+        )
+
     def test_earn_on_posting_at_tier_rate(self):
         member = self.create_member()
         invoice = self.create_invoice(member, 1234.56)
@@ -203,26 +214,8 @@ class TestPointsLedger(ClinicMembershipCase):
     def test_fifo_expiry_by_lot(self):
         member = self.create_member()
         Points = self.env["clinic.points.move"]
-        old = Points.create(
-            {
-                "partner_id": member.id,
-                "move_type": "earn",
-                "points": 100,
-                "date": date(2024, 1, 10),
-                "expiry_date": date(2025, 1, 10),
-                "source_ref": "old",
-            }
-        )
-        new = Points.create(
-            {
-                "partner_id": member.id,
-                "move_type": "earn",
-                "points": 70,
-                "date": date(2024, 6, 1),
-                "expiry_date": date(2026, 6, 1),
-                "source_ref": "new",
-            }
-        )
+        old = self.earn_lot(member, 100, date(2024, 1, 10), date(2025, 1, 10))
+        new = self.earn_lot(member, 70, date(2024, 6, 1), date(2026, 6, 1))
         with freeze_time("2024-12-01"):
             Points.create({"partner_id": member.id, "move_type": "redeem", "points": -130, "source_ref": "gift"})
         # the redemption used the lot that expires first, then the next
@@ -238,24 +231,8 @@ class TestPointsLedger(ClinicMembershipCase):
     def test_expiry_takes_only_what_is_left_of_each_lot(self):
         member = self.create_member()
         Points = self.env["clinic.points.move"]
-        first = Points.create(
-            {
-                "partner_id": member.id,
-                "move_type": "earn",
-                "points": 100,
-                "date": date(2024, 1, 1),
-                "expiry_date": date(2024, 12, 31),
-            }
-        )
-        Points.create(
-            {
-                "partner_id": member.id,
-                "move_type": "earn",
-                "points": 50,
-                "date": date(2024, 3, 1),
-                "expiry_date": date(2025, 2, 28),
-            }
-        )
+        first = self.earn_lot(member, 100, date(2024, 1, 1), date(2024, 12, 31))
+        self.earn_lot(member, 50, date(2024, 3, 1), date(2025, 2, 28))
         with freeze_time("2024-06-01"):
             Points.create({"partner_id": member.id, "move_type": "redeem", "points": -30})
         with freeze_time("2025-01-15"):
@@ -268,16 +245,7 @@ class TestPointsLedger(ClinicMembershipCase):
 
     def test_expiry_warning_mails_once(self):
         member = self.create_member()
-        Points = self.env["clinic.points.move"]
-        Points.create(
-            {
-                "partner_id": member.id,
-                "move_type": "earn",
-                "points": 100,
-                "date": date(2024, 1, 1),
-                "expiry_date": date(2025, 1, 20),
-            }
-        )
+        self.earn_lot(member, 100, date(2024, 1, 1), date(2025, 1, 20))
         self.company.clinic_points_warning_days = 30
         mails = self.env["mail.mail"].search([])
         with freeze_time("2025-01-01"):

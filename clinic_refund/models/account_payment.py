@@ -12,8 +12,8 @@ class AccountPayment(models.Model):
         if rows:
             raise UserError(
                 self.env._(
-                    "Payment %(payment)s is the top-up %(row)s of a prepaid contract: reverse the stored "
-                    "value row instead.",
+                    "Payment %(payment)s belongs to stored value row %(row)s of a prepaid contract: "
+                    "reverse the stored value row instead.",
                     payment=rows[0].payment_id.name,
                     row=rows[0].name,
                 )

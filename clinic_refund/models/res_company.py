@@ -141,6 +141,13 @@ class ResCompany(models.Model):
             journal.update_field_translations("name", {"zh_CN": "储值"})
         return journal
 
+    def _clinic_default_money_journal(self):
+        """The bank (else cash) journal a top-up is paid into and a refund is paid from by default."""
+        self.ensure_one()
+        return self.env["account.journal"].search(
+            [("company_id", "=", self.id), ("type", "in", ("bank", "cash"))], order="type, sequence, id", limit=1
+        )
+
     def _clinic_check_stored_value_accounting(self):
         self.ensure_one()
         missing = [fname for fname, *_rest in STORED_VALUE_ACCOUNTS if not self[fname]]

@@ -89,6 +89,8 @@ class TestRefundRequest(StoredValueCase):
         refund = rows.filtered(lambda r: r.move_type == "refund")
         self.assertEqual(refund.amount_principal, -1800.0)
         self.assertEqual(refund.payment_id.payment_type, "outbound")
+        with self.assertRaisesRegex(UserError, "belongs to stored value row"):
+            refund.payment_id.action_draft()  # the payout is undone by reversing its row, not by hand
         self.assertEqual(rows.filtered(lambda r: r.move_type == "fee").amount_principal, -200.0)
         self.assertEqual(rows.filtered(lambda r: r.move_type == "forfeit").amount_principal, -250.0)
         self.assertEqual((contract.balance_principal, contract.balance_bonus), (0.0, 0.0))

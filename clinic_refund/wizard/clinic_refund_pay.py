@@ -25,9 +25,7 @@ class ClinicRefundPay(models.TransientModel):
     @api.depends("company_id")
     def _compute_journal_id(self):
         for wizard in self:
-            wizard.journal_id = self.env["account.journal"].search(
-                [("company_id", "=", wizard.company_id.id), ("type", "=", "bank")], limit=1
-            )
+            wizard.journal_id = wizard.company_id._clinic_default_money_journal() if wizard.company_id else False
 
     def action_confirm(self):
         self.ensure_one()

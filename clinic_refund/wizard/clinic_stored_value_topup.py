@@ -43,9 +43,7 @@ class ClinicStoredValueTopup(models.TransientModel):
     @api.depends("company_id")
     def _compute_journal_id(self):
         for wizard in self:
-            wizard.journal_id = self.env["account.journal"].search(
-                [("company_id", "=", wizard.company_id.id), ("type", "in", ("bank", "cash"))], limit=1
-            )
+            wizard.journal_id = wizard.company_id._clinic_default_money_journal() if wizard.company_id else False
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -18,6 +18,7 @@
         "report/clinic_refund_request_report.xml",
         "wizard/clinic_contract_scan_upload_views.xml",
         "wizard/clinic_stored_value_topup_views.xml",
+        "wizard/clinic_stored_value_adjust_views.xml",
         "wizard/clinic_stored_value_pay_views.xml",
         "wizard/clinic_stored_value_reconciliation_views.xml",
         "wizard/clinic_refund_pay_views.xml",

@@ -7,7 +7,9 @@ from . import res_partner
 from . import account_chart_template
 from . import account_move
 from . import account_payment
+from . import account_partial_reconcile
 from . import sign_oca_request
 from . import clinic_refund_evidence
 from . import clinic_refund_request
 from . import tier_definition
+from . import tier_review

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
+from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import UserError
-
-# Context marker of the stored-value flows: an object, so that no RPC call can forge it.
-STORED_VALUE_FLOW = object()
 
 
 class AccountMove(models.Model):
@@ -34,7 +32,7 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------ protection of the ledger
 
     def _clinic_check_not_stored_value_entry(self):
-        if self.env.context.get("clinic_stored_value_entry") is STORED_VALUE_FLOW:
+        if in_flow(self.env):
             return
         protected = self.sudo().clinic_stored_value_entry_ids.filtered(lambda row: row.state == "posted")
         if protected:
@@ -48,20 +46,64 @@ class AccountMove(models.Model):
             )
 
     def _clinic_check_no_stored_value_paid(self):
-        """An invoice paid from stored value is undone by a credit note, which gives the value back."""
-        for move in self.sudo().filtered(lambda m: m.move_type == "out_invoice"):
-            for row in move.clinic_stored_value_move_ids.filtered(
-                lambda r: r.move_type == "consume" and r.state == "posted"
-            ):
-                if not move.currency_id.is_zero(sum(row._clinic_unreversed_amounts())):
-                    raise UserError(
-                        self.env._(
-                            "Invoice %(invoice)s was paid from stored value (%(row)s): issue a credit "
-                            "note to give the value back instead of resetting or cancelling it.",
-                            invoice=move.name,
-                            row=row.name,
+        """An invoice paid from stored value is undone by a credit note, which gives the value back;
+        a credit note that gave value back stays posted (the value would otherwise be given twice)."""
+        for move in self.sudo():
+            if move.move_type == "out_invoice":
+                for row in move.clinic_stored_value_move_ids.filtered(lambda r: r.move_type == "consume"):
+                    if not move.currency_id.is_zero(sum(row._clinic_unreversed_amounts())):
+                        raise UserError(
+                            self.env._(
+                                "Invoice %(invoice)s was paid from stored value (%(row)s): issue a credit "
+                                "note to give the value back instead of resetting or cancelling it.",
+                                invoice=move.name,
+                                row=row.name,
+                            )
                         )
+            elif move.move_type == "out_refund" and move.clinic_stored_value_move_ids:
+                raise UserError(
+                    self.env._(
+                        "Credit note %s gave stored value back to the member: it cannot be reset or cancelled.",
+                        move.name,
                     )
+                )
+
+    def _clinic_check_stored_value_account(self):
+        """Only the stored-value flows post to the stored-value liability account: the GL equals the sub-ledger."""
+        if in_flow(self.env):
+            return
+        for move in self:
+            liability = move.company_id.sudo().clinic_stored_value_account_id
+            if liability and liability in move.line_ids.account_id:
+                raise UserError(
+                    self.env._(
+                        "%(entry)s posts to %(account)s: only top-ups, payments from stored value, refunds and "
+                        "adjustments of prepaid contracts move the stored-value liability.",
+                        entry=move.display_name,
+                        account=liability.display_name,
+                    )
+                )
+
+    def _clinic_check_credit_note_wallet(self):
+        """A credit note gives stored value back only to the member who paid its own invoice with it."""
+        for credit_note in self.filtered(lambda m: m.move_type == "out_refund"):
+            origin = credit_note.reversed_entry_id.sudo()
+            if not origin.clinic_stored_value_move_ids:
+                continue
+            if (
+                origin.commercial_partner_id != credit_note.commercial_partner_id
+                or origin.company_id != credit_note.company_id
+                or origin.currency_id != credit_note.currency_id
+            ):
+                raise UserError(
+                    self.env._(
+                        "Credit note %(credit_note)s reverses %(invoice)s, paid from the stored value of "
+                        "%(member)s: it must be for the same member, company and currency.",
+                        credit_note=credit_note.display_name,
+                        invoice=origin.name,
+                        member=origin.commercial_partner_id.name,
+                    )
+                )
 
     def button_draft(self):
         self._clinic_check_not_stored_value_entry()
@@ -75,6 +117,12 @@ class AccountMove(models.Model):
 
     def _reverse_moves(self, default_values_list=None, cancel=False):
         self._clinic_check_not_stored_value_entry()
+        if cancel and self.sudo().clinic_stored_value_move_ids and all(m.move_type == "out_invoice" for m in self):
+            # "Reverse and cancel / modify" of an invoice paid from stored value: Odoo unmatches the
+            # invoice and posts the credit note at once, which gives the value back (see _post).
+            return super(AccountMove, as_flow(self))._reverse_moves(
+                default_values_list=default_values_list, cancel=cancel
+            )
         return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
 
     @api.ondelete(at_uninstall=False)
@@ -84,6 +132,8 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------ credit notes
 
     def _post(self, soft=True):
+        self._clinic_check_stored_value_account()
+        self._clinic_check_credit_note_wallet()
         posted = super()._post(soft=soft)
         credit_notes = posted.filtered(
             lambda move: move.move_type == "out_refund" and move.reversed_entry_id.sudo().clinic_stored_value_move_ids
@@ -93,7 +143,9 @@ class AccountMove(models.Model):
 
     def _clinic_give_back_stored_value(self):
         """A credit note on an invoice paid from stored value gives that value back (reversal rows)."""
-        StoredValue = self.env["clinic.stored.value.move"].sudo().with_context(move_reverse_cancel=False)
+        rows = []
+        planned = {}  # what earlier credit notes of this batch already give back, per consumption
+        today = fields.Date.context_today(self)
         for credit_note in self:
             currency = credit_note.currency_id
             to_give = credit_note.amount_total
@@ -104,17 +156,19 @@ class AccountMove(models.Model):
                 if currency.compare_amounts(to_give, 0.0) <= 0:
                     break
                 principal, bonus = consumption._clinic_unreversed_amounts()
+                principal -= planned.get(consumption, (0.0, 0.0))[0]
+                bonus -= planned.get(consumption, (0.0, 0.0))[1]
                 give = min(to_give, currency.round(principal + bonus))
                 if currency.compare_amounts(give, 0.0) <= 0:
                     continue
                 if currency.compare_amounts(give, principal + bonus) < 0:
                     principal = currency.round(give * principal / (principal + bonus))
                     bonus = currency.round(give - principal)
-                row = StoredValue._create_and_post(
+                rows.append(
                     {
                         "contract_id": consumption.contract_id.id,
                         "move_type": "reversal",
-                        "date": credit_note.date,
+                        "date": min(credit_note.date, today),
                         "amount_principal": principal,
                         "amount_bonus": bonus,
                         "invoice_id": credit_note.id,
@@ -122,8 +176,10 @@ class AccountMove(models.Model):
                         "reason": self.env._("Credit note %s", credit_note.name),
                     }
                 )
-                row._reconcile_with_invoice()
+                done = planned.get(consumption, (0.0, 0.0))
+                planned[consumption] = (done[0] + principal, done[1] + bonus)
                 to_give = currency.round(to_give - give)
+        self.env["clinic.stored.value.move"]._post_rows(rows)
 
     def action_clinic_pay_from_stored_value(self):
         self.ensure_one()

@@ -5,6 +5,7 @@ import io
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 from odoo.tools.pdf import PdfFileReader
@@ -12,7 +13,7 @@ from odoo.tools.pdf import PdfFileReader
 from ..tools.refund_policy import ContractTerms, LedgerRow, compute_refund
 from .clinic_contract_template import BONUS_POLICIES, CONSUMED_PRICING, CONSUMPTION_ORDERS
 
-# Terms that drive refunds: frozen once the contract leaves draft.
+# Terms that drive refunds: a manager's, and frozen once the contract leaves draft.
 TERM_FIELDS = (
     "template_id",
     "terms",
@@ -22,33 +23,18 @@ TERM_FIELDS = (
     "bonus_policy",
     "consumed_pricing",
     "consumption_order",
-    "amount_principal",
-    "amount_bonus",
-    "partner_id",
-    "company_id",
-    "currency_id",
 )
-SIGNATURE_FIELDS = (
-    "signed_file",
-    "signed_filename",
-    "signed_sha256",
-    "signed_by",
-    "date_signed",
-    "signature_method",
-    "signature_tampered",
-)
-# Fields only the contract's own actions write (signing, state changes), and the balances that
-# only the ledger moves.
-ACTION_FIELDS = (*SIGNATURE_FIELDS, "state", "sign_request_id")
-LEDGER_FIELDS = ("balance_principal", "balance_bonus")
-# Context marker of those actions: an object, so that no RPC call can forge it.
-CONTRACT_ACTION = object()
+# What a draft contract's parties agree on: frozen once it is sent for signature.
+DRAFT_FIELDS = ("partner_id", "company_id", "currency_id", "amount_principal", "amount_bonus", *TERM_FIELDS)
+# What staff may change at any time. Everything else (number, state, signature, balances) only
+# changes through the contract's actions and the stored value journal.
+FREE_FIELDS = ("user_id", "note")
 
 
 class ClinicPrepaidContract(models.Model):
     _name = "clinic.prepaid.contract"
     _description = "Prepaid Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["clinic.guarded.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -79,6 +65,7 @@ class ClinicPrepaidContract(models.Model):
         ],
         required=True,
         default="draft",
+        readonly=True,
         tracking=True,
         copy=False,
         index=True,
@@ -118,7 +105,7 @@ class ClinicPrepaidContract(models.Model):
         tracking=True,
     )
     date_signed = fields.Date(string="Signed On", readonly=True, copy=False, tracking=True)
-    signed_by = fields.Char(readonly=True, copy=False)
+    signed_by = fields.Char(readonly=True, copy=False, groups="clinic_membership.group_clinic_user")
     signed_file = fields.Binary(
         string="Signed Contract",
         attachment=True,
@@ -136,9 +123,10 @@ class ClinicPrepaidContract(models.Model):
         help="Set by the Verify action when the stored file no longer matches its SHA-256.",
     )
     sign_request_id = fields.Many2one("sign.oca.request", string="Signature Request", readonly=True, copy=False)
-    note = fields.Text(string="Internal Note")
+    note = fields.Text(string="Internal Note", groups="clinic_membership.group_clinic_user")
 
     _sql_constraints = [
+        ("name_company_uniq", "UNIQUE(company_id, name)", "A contract number is used once per company."),
         (
             "balances_not_negative",
             "CHECK(balance_principal >= 0 AND balance_bonus >= 0)",
@@ -223,25 +211,34 @@ class ClinicPrepaidContract(models.Model):
 
     # ------------------------------------------------------------------ ORM
 
+    def _clinic_writable_fields(self):
+        if any(contract.state != "draft" for contract in self):
+            return set(FREE_FIELDS)
+        if self.env.user.has_group("clinic_membership.group_clinic_manager"):
+            return set(FREE_FIELDS + DRAFT_FIELDS)
+        return set(FREE_FIELDS + DRAFT_FIELDS) - set(TERM_FIELDS) | {"template_id"}
+
+    def _clinic_creatable_fields(self):
+        return self.browse()._clinic_writable_fields()
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if {key for key, value in vals.items() if value and key != "state"} & set(
-                ACTION_FIELDS + LEDGER_FIELDS
-            ) or vals.get("state", "draft") != "draft":
-                raise UserError(self.env._("A new prepaid contract starts as an unsigned draft."))
-            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            currency = self.env["res.currency"].browse(vals.get("currency_id")) or company.currency_id
-            for fname in ("amount_principal", "amount_bonus"):
-                self.env["clinic.stored.value.move"]._check_precision(currency, vals.get(fname))
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("clinic.prepaid.contract") or "/"
-                )
-        return super().create(vals_list)
+        if not in_flow(self.env) and not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+            # staff contracts take their refund terms from the template, as the form shows them
+            vals_list = [
+                {key: value for key, value in vals.items() if key not in TERM_FIELDS[1:]} for vals in vals_list
+            ]
+        contracts = super().create(vals_list)
+        contracts._check_member_active()
+        return contracts
+
+    def _clinic_complete_create_vals(self, vals):
+        company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+        vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("clinic.prepaid.contract") or "/"
+        return vals
 
     def write(self, vals):
-        if set(vals) & set(TERM_FIELDS):
+        if set(vals) & set(DRAFT_FIELDS):
             frozen = self.filtered(lambda c: c.state != "draft")
             if frozen:
                 raise UserError(
@@ -250,21 +247,22 @@ class ClinicPrepaidContract(models.Model):
                         frozen[0].name,
                     )
                 )
-            for contract in self:
-                for fname in ("amount_principal", "amount_bonus"):
-                    self.env["clinic.stored.value.move"]._check_precision(contract.currency_id, vals.get(fname))
-        if set(vals) & set(LEDGER_FIELDS):
-            raise UserError(self.env._("Contract balances only change through the stored value journal."))
-        if set(vals) & set(ACTION_FIELDS) and self.env.context.get("clinic_contract_action") is not CONTRACT_ACTION:
-            raise UserError(
-                self.env._(
-                    "The signature and status of a contract only change through its buttons (sign, activate...)."
+        result = super().write(vals)
+        if "partner_id" in vals:
+            self._check_member_active()
+        return result
+
+    def _check_member_active(self):
+        for contract in self:
+            if not contract.partner_id.active:
+                raise ValidationError(
+                    self.env._(
+                        "%s is archived: restore the contact before making a contract.", contract.partner_id.name
+                    )
                 )
-            )
-        return super().write(vals)
 
     def _action_write(self, vals):
-        return self.with_context(clinic_contract_action=CONTRACT_ACTION).write(vals)
+        return as_flow(self).write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -475,16 +473,19 @@ class ClinicPrepaidContract(models.Model):
                         amount=contract.balance_principal,
                     )
                 )
-            contract._lock_stored_value()
-            if not float_is_zero(contract.balance_bonus, precision_rounding=contract.currency_id.rounding):
-                self.env["clinic.stored.value.move"]._create_and_post(
-                    {
-                        "contract_id": contract.id,
-                        "move_type": "forfeit",
-                        "amount_bonus": -contract.balance_bonus,
-                        "reason": self.env._("Bonus forfeited when the contract was closed."),
-                    }
-                )
+        self._lock_stored_value()
+        self.env["clinic.stored.value.move"]._post_rows(
+            [
+                {
+                    "contract_id": contract.id,
+                    "move_type": "forfeit",
+                    "amount_bonus": -contract.balance_bonus,
+                    "reason": self.env._("Bonus forfeited when the contract was closed."),
+                }
+                for contract in self
+                if not contract.currency_id.is_zero(contract.balance_bonus)
+            ]
+        )
         self._action_write({"state": "closed"})
         return True
 
@@ -510,7 +511,7 @@ class ClinicPrepaidContract(models.Model):
 
     def action_topup(self):
         self.ensure_one()
-        self._check_active()
+        self._check_spendable()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Top Up Stored Value"),
@@ -532,7 +533,8 @@ class ClinicPrepaidContract(models.Model):
 
     # ------------------------------------------------------------------ stored value
 
-    def _check_active(self):
+    def _check_spendable(self):
+        """Stored value moves in (top-up) or out (payment) only on a signed, active, intact contract."""
         for contract in self:
             if contract.state != "active" or not contract.signed_sha256:
                 raise UserError(
@@ -587,25 +589,26 @@ class ClinicPrepaidContract(models.Model):
     def _consume_stored_value(self, amount, invoice, date=None):
         """Pay ``invoice`` with ``amount`` of this contract's stored value; returns the posted row."""
         self.ensure_one()
-        self.env["clinic.stored.value.move"]._check_precision(self.currency_id, amount)
+        StoredValue = self.env["clinic.stored.value.move"]
+        amount = StoredValue._check_precision(self.currency_id, amount)
         if self.currency_id.compare_amounts(amount, 0.0) <= 0:
             raise UserError(self.env._("The amount to pay from stored value must be positive."))
         self._check_invoice_payable(invoice, amount)
         self._lock_stored_value()
-        self._check_active()
+        self._check_spendable()
         principal, bonus = self._split_consumption(amount)
-        row = self.env["clinic.stored.value.move"]._create_and_post(
-            {
-                "contract_id": self.id,
-                "move_type": "consume",
-                "date": date or fields.Date.context_today(self),
-                "amount_principal": -principal,
-                "amount_bonus": -bonus,
-                "invoice_id": invoice.id,
-            }
+        return StoredValue._post_rows(
+            [
+                {
+                    "contract_id": self.id,
+                    "move_type": "consume",
+                    "date": date or fields.Date.context_today(self),
+                    "amount_principal": -principal,
+                    "amount_bonus": -bonus,
+                    "invoice_id": invoice.id,
+                }
+            ]
         )
-        row._reconcile_with_invoice()
-        return row
 
     def _check_invoice_payable(self, invoice, amount):
         if invoice.move_type != "out_invoice" or invoice.state != "posted":

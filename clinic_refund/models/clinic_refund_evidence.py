@@ -1,8 +1,13 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.addons.clinic_membership.tools.flow import in_flow
+from odoo.exceptions import AccessError
 
 
 class ClinicRefundEvidence(models.Model):
+    """A file behind a refund request: frozen once the request is submitted."""
+
     _name = "clinic.refund.evidence"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Refund Evidence"
     _order = "request_id, id"
 
@@ -21,3 +26,27 @@ class ClinicRefundEvidence(models.Model):
     name = fields.Char(string="Description")
     datas = fields.Binary(string="File", attachment=True, required=True)
     filename = fields.Char()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        evidence = super().create(vals_list)
+        evidence._check_request_open()
+        return evidence
+
+    def write(self, vals):
+        self._check_request_open()
+        result = super().write(vals)
+        self._check_request_open()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_while_draft(self):
+        self._check_request_open()
+
+    def _check_request_open(self):
+        if in_flow(self.env):
+            return
+        if any(evidence.request_id.state != "draft" for evidence in self):
+            raise AccessError(
+                self.env._("The evidence of a submitted refund request is part of its file: it cannot change.")
+            )

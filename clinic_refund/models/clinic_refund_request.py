@@ -4,6 +4,7 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import UserError, ValidationError
 
 REASONS = [
@@ -25,8 +26,10 @@ COOLING_OFF_DUE_DAYS = 5  # Beijing's rules: a cooling-off refund is paid within
 class ClinicRefundRequest(models.Model):
     _name = "clinic.refund.request"
     _description = "Refund Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    _inherit = ["clinic.guarded.mixin", "mail.thread", "mail.activity.mixin", "tier.validation"]
     _order = "request_date desc, id desc"
+    # Its tier.review rows change only through approve / reject by a reviewer of the current step.
+    _clinic_guarded_reviews = True
 
     _state_from = ["to_approve"]
     _state_to = ["approved"]
@@ -60,6 +63,7 @@ class ClinicRefundRequest(models.Model):
         ],
         default="draft",
         required=True,
+        readonly=True,
         tracking=True,
         copy=False,
     )
@@ -75,7 +79,7 @@ class ClinicRefundRequest(models.Model):
         store=True,
     )
     amount_requested = fields.Monetary(compute="_compute_amount_requested", store=True, readonly=False, tracking=True)
-    date_due = fields.Date(string="Due Date", compute="_compute_date_due", store=True, readonly=False, tracking=True)
+    date_due = fields.Date(string="Due Date", compute="_compute_date_due", store=True, tracking=True)
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     overdue_notified = fields.Boolean(readonly=True, copy=False)
     rejection_reason = fields.Text(readonly=True, copy=False, tracking=True)
@@ -260,33 +264,49 @@ class ClinicRefundRequest(models.Model):
                     summary=self.env._("Overdue refund %s", request.name),
                     note=self.env._("This refund was due on %s.", request.date_due),
                 )
-            request.overdue_notified = True
+            request._action_write({"overdue_notified": True})
 
     # ------------------------------------------------------------------ ORM
+
+    # What staff write directly: the request while it is a draft; its description and the outside
+    # dispute path at any time. State, quote, reviews, payment and rejection move through actions.
+    _DRAFT_FIELDS = ("partner_id", "contract_id", "reason", "request_date", "amount_requested", "evidence_ids")
+    _FREE_FIELDS = ("description", "dispute_channel", "dispute_reference", "dispute_outcome")
+
+    def _clinic_writable_fields(self):
+        if any(request.state != "draft" for request in self):
+            return set(self._FREE_FIELDS)
+        return set(self._DRAFT_FIELDS + self._FREE_FIELDS)
 
     @api.model_create_multi
     def create(self, vals_list):
         requests = super().create(vals_list)
-        for request in requests:
-            request._check_contract_partner()
-            request.name = (
-                self.env["ir.sequence"].with_company(request.company_id).next_by_code("clinic.refund.request")
-            )
+        requests._check_contract_partner()
         return requests
 
+    def _clinic_complete_create_vals(self, vals):
+        contract = self.env["clinic.prepaid.contract"].browse(vals.get("contract_id"))
+        company = contract.company_id or self.env.company
+        vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("clinic.refund.request")
+        return vals
+
     def write(self, vals):
-        frozen = {"contract_id", "partner_id", "reason", "request_date", "amount_requested"} & set(vals)
-        if frozen and any(request.state != "draft" for request in self):
-            raise UserError(self.env._("The amounts and terms of a refund request cannot change once it is submitted."))
         result = super().write(vals)
         if {"contract_id", "partner_id"} & set(vals):
             self._check_contract_partner()
         return result
 
+    def _action_write(self, vals):
+        return as_flow(self).write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
         if any(request.state not in ("draft", "cancelled") for request in self):
             raise UserError(self.env._("Only draft or cancelled refund requests can be deleted."))
+
+    def unlink(self):
+        as_flow(self.review_ids).unlink()
+        return super().unlink()
 
     def _check_contract_partner(self):
         for request in self:
@@ -304,7 +324,7 @@ class ClinicRefundRequest(models.Model):
 
     def _refresh_quote(self):
         """Quote again on the ledger as it is now (it may have moved since the request was drafted)."""
-        for request in self:
+        for request in as_flow(self):
             requested, quoted = request.amount_requested, request.amount_refundable
             request._compute_quote()
             # an amount the user typed is kept (and checked); the default follows the new quote
@@ -314,18 +334,25 @@ class ClinicRefundRequest(models.Model):
                 request.amount_requested = request.amount_refundable
 
     def action_submit(self):
+        for request in self:
+            if request.state != "draft":
+                raise UserError(self.env._("Only a draft refund request can be submitted."))
         self._refresh_quote()
         for request in self:
             request._check_submittable()
-            request.state = "to_approve"
-        self.request_validation()
+        self._action_write({"state": "to_approve"})
+        as_flow(self).request_validation()
         self._schedule_approver_activities()
         return True
 
+    def request_validation(self):
+        """Reviews are requested by submitting (or restarting) the request, never on their own."""
+        if not in_flow(self.env):
+            raise UserError(self.env._("Submit the refund request to ask for its approval."))
+        return super().request_validation()
+
     def _check_submittable(self):
         self.ensure_one()
-        if self.state != "draft":
-            raise UserError(self.env._("Only a draft refund request can be submitted."))
         kinds = set(self.evidence_ids.filtered("datas").mapped("evidence_type"))
         if not {"contract", "payment_voucher"} <= kinds:
             raise ValidationError(
@@ -343,23 +370,35 @@ class ClinicRefundRequest(models.Model):
                 )
             )
 
-    def _validate_tier(self, tiers=False):
-        """One step per approver: the requester approves nothing, nobody approves two steps."""
+    def _current_step_reviews(self):
+        """The open reviews of the step to decide now (the lowest sequence still open)."""
         self.ensure_one()
+        pending = self.sudo().review_ids.filtered(lambda r: r.status in ("pending", "waiting")).sorted("sequence")
+        return pending.filtered(lambda r, s=pending[:1].sequence: r.sequence == s)
+
+    def _check_can_review(self):
+        """The requester approves nothing, nobody approves two steps, only a reviewer of the current step decides."""
+        self.ensure_one()
+        if self.state != "to_approve":
+            raise UserError(self.env._("Refund %s is not waiting for an approval.", self.name))
         if self.env.user == self.user_id:
             raise UserError(self.env._("You filed refund %s: someone else must approve it.", self.name))
-        if self.review_ids.filtered(lambda r: r.status == "approved" and r.done_by == self.env.user):
+        reviews = self._current_step_reviews()
+        if not reviews or self.env.user not in reviews.reviewer_ids:
+            raise UserError(self.env._("You are not an approver of the current step of refund %s.", self.name))
+        return reviews
+
+    def _validate_tier(self, tiers=False):
+        self.ensure_one()
+        reviews = self._check_can_review()
+        if self.sudo().review_ids.filtered(lambda r: r.status == "approved" and r.done_by == self.env.user):
             raise UserError(
                 self.env._("You already approved a step of refund %s: the next step needs another approver.", self.name)
             )
-        pending = self.review_ids.filtered(lambda r: r.status in ("pending", "waiting")).sorted("sequence")
-        if not pending or self.env.user not in pending[0].reviewer_ids:
-            raise UserError(self.env._("You are not an approver of the current step of refund %s.", self.name))
-        tiers = pending[0]
-        result = super()._validate_tier(tiers)
+        result = super(ClinicRefundRequest, as_flow(self))._validate_tier(as_flow(reviews))
         self._close_own_approval_activity()
-        if self.validated and self.state == "to_approve":
-            self.state = "approved"
+        if self.validated:
+            self._action_write({"state": "approved"})
             self.message_post(body=self.env._("Refund approved: %s to pay.", self.amount_requested))
         else:
             self._schedule_approver_activities()
@@ -368,30 +407,43 @@ class ClinicRefundRequest(models.Model):
     def reject_tier(self):
         """A rejection always says why: the reviewer's comment becomes the rejection reason."""
         self.ensure_one()
-        reviews = self.review_ids.filtered(
-            lambda r: r.status in ("pending", "waiting") and self.env.user in r.reviewer_ids
-        )
-        if not reviews:
-            raise UserError(self.env._("You are not an approver of the current step of refund %s.", self.name))
-        return self._add_comment("reject", reviews)
+        return self._add_comment("reject", self._check_can_review())
 
     def _rejected_tier(self, tiers=False):
-        result = super()._rejected_tier(tiers)
+        self.ensure_one()
+        reviews = self._check_can_review()
+        result = super(ClinicRefundRequest, as_flow(self))._rejected_tier(as_flow(reviews))
         self._close_own_approval_activity()
-        if self.rejected and self.state == "to_approve":
-            comments = self.review_ids.filtered(lambda r: r.status == "rejected").mapped("comment")
-            self.write({"state": "rejected", "rejection_reason": "\n".join(c for c in comments if c) or False})
+        if self.rejected:
+            comments = self.sudo().review_ids.filtered(lambda r: r.status == "rejected").mapped("comment")
+            self._action_write({"state": "rejected", "rejection_reason": "\n".join(c for c in comments if c) or False})
             self.activity_unlink(["mail.mail_activity_data_todo"])
         return result
+
+    @api.model
+    def _update_counter(self, review_counter):
+        # moves the next step's reviews to pending: the workflow's own write
+        return super(ClinicRefundRequest, as_flow(self))._update_counter(review_counter)
+
+    def restart_validation(self):
+        """A Clinic Manager restarts a stuck approval: the reviews and the approvers' to-dos are made anew."""
+        if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+            raise UserError(self.env._("Only a Clinic Manager can restart the approval of a refund."))
+        for request in self:
+            if request.state != "to_approve":
+                raise UserError(self.env._("Only a refund waiting for approval can restart its approval."))
+        super(ClinicRefundRequest, as_flow(self)).restart_validation()
+        self.activity_unlink(["mail.mail_activity_data_todo"])
+        as_flow(self).request_validation()
+        self._schedule_approver_activities()
+        self.message_post(body=self.env._("Approval restarted by %s.", self.env.user.name))
+        return True
 
     def _schedule_approver_activities(self):
         """A to-do for each approver of the next step (never the requester)."""
         for request in self.filtered(lambda r: r.state == "to_approve"):
-            reviews = request.review_ids.filtered(lambda r: r.status in ("pending", "waiting")).sorted("sequence")
-            if not reviews:
-                continue
-            next_reviews = reviews.filtered(lambda r, s=reviews[0].sequence: r.sequence == s)
-            users = next_reviews.reviewer_ids - request.user_id
+            reviews = request._current_step_reviews()
+            users = reviews.reviewer_ids - request.user_id
             existing = request.activity_ids.filtered(lambda a: a.activity_type_id.category != "upload_file").user_id
             for user in users - existing:
                 request.activity_schedule(
@@ -410,7 +462,7 @@ class ClinicRefundRequest(models.Model):
         for request in self:
             if request.state in ("paid", "cancelled"):
                 raise UserError(self.env._("Refund %s can no longer be cancelled.", request.name))
-        self.write({"state": "cancelled"})
+        self._action_write({"state": "cancelled"})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
@@ -418,9 +470,9 @@ class ClinicRefundRequest(models.Model):
         for request in self:
             if request.state not in ("rejected", "cancelled"):
                 raise UserError(self.env._("Only a rejected or cancelled request goes back to draft."))
-        self.mapped("review_ids").unlink()
-        self.write({"state": "draft", "rejection_reason": False})
-        self._compute_quote()
+        as_flow(self.review_ids).unlink()
+        self._action_write({"state": "draft", "rejection_reason": False})
+        as_flow(self)._compute_quote()
         return True
 
     def action_print(self):
@@ -428,16 +480,19 @@ class ClinicRefundRequest(models.Model):
 
     # ------------------------------------------------------------------ paying
 
-    def _pay(self, journal, date=None):
-        """Post the refund (outbound payment), its fee and what the terms forfeit; close an empty contract."""
+    def _check_can_pay(self):
         self.ensure_one()
         if not self.env.user.has_group("clinic_membership.group_clinic_accountant"):
             raise UserError(self.env._("Only a Clinic Accountant can pay a refund."))
         if self.state == "paid":
             raise UserError(self.env._("Refund %s is already paid.", self.name))
-        if self.state != "approved":
+        if self.state != "approved" or not self.validated:
             raise UserError(self.env._("Refund %s must be approved before it is paid.", self.name))
-        contract = self.contract_id.sudo()
+
+    def _pay(self, journal, date=None):
+        """Post the refund (outbound payment), its fee and what the terms forfeit; close the contract."""
+        self._check_can_pay()
+        contract = self.contract_id
         contract._lock_stored_value()
         currency = self.currency_id
         date = date or fields.Date.context_today(self)
@@ -452,82 +507,44 @@ class ClinicRefundRequest(models.Model):
                     amount=refund + fee,
                 )
             )
-        payment = self._create_refund_payment(journal, refund, date)
-        Row = self.env["clinic.stored.value.move"].sudo()
-        rows = Row._create_and_post(
-            {
-                "contract_id": contract.id,
-                "move_type": "refund",
-                "date": date,
-                "amount_principal": -refund,
-                "payment_id": payment.id,
-                "account_move_id": payment.move_id.id,
-                "refund_request_id": self.id,
-            }
-        )
-        if not currency.is_zero(fee):
-            rows |= Row._create_and_post(
-                {
-                    "contract_id": contract.id,
-                    "move_type": "fee",
-                    "date": date,
-                    "amount_principal": -fee,
-                    "refund_request_id": self.id,
-                }
-            )
-        forfeit_principal = currency.round(contract.balance_principal)
-        if not currency.is_zero(forfeit_principal) or not currency.is_zero(contract.balance_bonus):
-            rows |= Row._create_and_post(
-                {
-                    "contract_id": contract.id,
-                    "move_type": "forfeit",
-                    "date": date,
-                    "amount_principal": -forfeit_principal,
-                    "amount_bonus": -contract.balance_bonus,
-                    "refund_request_id": self.id,
-                    "reason": self.env._("Forfeited under the contract's terms on refund %s.", self.name),
-                }
-            )
-        contract._action_write({"state": "closed"})
-        self.write({"state": "paid", "payment_id": payment.id, "date_paid": date})
+        rows = self.env["clinic.stored.value.move"]._post_rows(self._prepare_refund_rows(journal, date))
+        as_flow(contract)._action_write({"state": "closed"})
+        payment = rows.filtered(lambda row: row.move_type == "refund").payment_id
+        self._action_write({"state": "paid", "payment_id": payment.id, "date_paid": date})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         self.message_post(
             body=self.env._("Refund paid by %(user)s: %(amount)s.", user=self.env.user.name, amount=refund)
         )
         return rows
 
-    def _create_refund_payment(self, journal, amount, date):
-        company = self.company_id
-        if journal.type not in ("bank", "cash") or journal.company_id != company:
-            raise UserError(self.env._("Choose a bank or cash journal of %s.", company.name))
-        method_line = journal._get_available_payment_method_lines("outbound")[:1]
-        if not method_line:
-            raise UserError(self.env._("Journal %s has no outgoing payment method.", journal.name))
-        company._clinic_check_stored_value_accounting()
-        payment = (
-            self.env["account.payment"]
-            .sudo()
-            .with_company(company)
-            .create(
+    def _prepare_refund_rows(self, journal, date):
+        """The refund paid out, the fee the clinic keeps, and what is left forfeited under the terms."""
+        contract, currency = self.contract_id, self.currency_id
+        refund, fee = self.amount_requested, self.fee_amount
+        common = {"contract_id": contract.id, "date": date, "refund_request_id": self.id}
+        rows = [
+            {
+                **common,
+                "move_type": "refund",
+                "amount_principal": -refund,
+                "journal_id": journal.id,
+                "reason": self.env._("Refund %(request)s - %(contract)s", request=self.name, contract=contract.name),
+            }
+        ]
+        if not currency.is_zero(fee):
+            rows.append({**common, "move_type": "fee", "amount_principal": -fee})
+        principal_left = currency.round(contract.balance_principal - refund - fee)
+        if not currency.is_zero(principal_left) or not currency.is_zero(contract.balance_bonus):
+            rows.append(
                 {
-                    "payment_type": "outbound",
-                    "partner_type": "customer",
-                    "partner_id": self.contract_id.partner_id.id,
-                    "amount": amount,
-                    "currency_id": self.currency_id.id,
-                    "journal_id": journal.id,
-                    "payment_method_line_id": method_line.id,
-                    "date": date,
-                    "memo": self.env._(
-                        "Refund %(request)s - %(contract)s", request=self.name, contract=self.contract_id.name
-                    ),
-                    "destination_account_id": company.clinic_stored_value_account_id.id,
-                    "company_id": company.id,
+                    **common,
+                    "move_type": "forfeit",
+                    "amount_principal": -principal_left,
+                    "amount_bonus": -contract.balance_bonus,
+                    "reason": self.env._("Forfeited under the contract's terms on refund %s.", self.name),
                 }
             )
-        )
-        payment.action_post()
-        return payment
+        return rows
 
     # ------------------------------------------------------------------ demo data
 
@@ -572,9 +589,10 @@ class ClinicRefundRequest(models.Model):
 
         rejected = request(contracts[0], "other", "会员搬家, 希望退款。")
         rejected.action_submit()
-        reviews = rejected.review_ids.filtered(lambda r: r.status in ("pending", "waiting"))
-        reviews.write({"comment": "会员已消费的疗程不在退款范围内。"})  # what the reject wizard does
-        rejected.with_user(users["manager"])._rejected_tier(reviews)
+        action = rejected.with_user(users["manager"]).reject_tier()
+        self.env["comment.wizard"].with_user(users["manager"]).with_context(action["context"]).create(
+            {"comment": "会员已消费的疗程不在退款范围内。"}
+        ).add_comment()
         rejected.write({"dispute_channel": "12315", "dispute_reference": "12315-2026-0815"})
         request(contracts[0], "dissatisfied", "会员对疗程效果不满意, 申请退还剩余储值。")
         waiting = request(contracts[1], "treatment_cancelled", "医生停诊, 预约的疗程取消。")

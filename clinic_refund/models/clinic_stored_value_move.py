@@ -1,8 +1,9 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
+from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
-
-from .account_move import STORED_VALUE_FLOW
 
 MOVE_TYPES = [
     ("topup", "Top-up"),
@@ -13,22 +14,35 @@ MOVE_TYPES = [
     ("adjust", "Adjustment"),
     ("reversal", "Reversal"),
 ]
-# Rows whose accounting entry is a payment made by the caller (bank or cash side).
-PAYMENT_TYPES = ("topup", "refund")
+# Rows whose accounting entry is a payment (bank or cash side): inbound for a top-up, outbound for a refund.
+PAYMENT_DIRECTIONS = {"topup": "inbound", "refund": "outbound"}
+# The sign every amount of a row of this type must have (adjustments and reversals go both ways).
+SIGNS = {"topup": 1, "consume": -1, "refund": -1, "fee": -1, "forfeit": -1}
 
 
 class ClinicStoredValueMove(models.Model):
+    """One immutable row of the stored-value journal (储值流水), and the only owner of its money.
+
+    Flows (top-up, payment of an invoice, credit note, refund, closing, adjustment, reversal)
+    hand row values to ``_post_rows``, which checks them under the wallet's lock, creates the
+    payments and journal entries in batch, posts them, creates the numbered rows and reconciles,
+    as ``account.payment.register`` does. No user creates, changes or deletes a row directly.
+    """
+
     _name = "clinic.stored.value.move"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Stored Value Journal Row"
     _order = "date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id.name", "contract_id.name"]
+    _clinic_user_fields = ()
 
-    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False)
+    date = fields.Date(required=True, readonly=True, index=True)
     contract_id = fields.Many2one(
         "clinic.prepaid.contract",
         required=True,
+        readonly=True,
         ondelete="restrict",
         index=True,
         check_company=True,
@@ -38,142 +52,103 @@ class ClinicStoredValueMove(models.Model):
     )
     company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="contract_id.currency_id", store=True)
-    move_type = fields.Selection(MOVE_TYPES, string="Type", required=True, index=True)
-    state = fields.Selection(
-        [("draft", "Draft"), ("posted", "Posted")], required=True, default="draft", readonly=True, index=True
-    )
-    amount_principal = fields.Monetary(string="Principal", help="Signed: positive adds to the balance.")
-    amount_bonus = fields.Monetary(string="Bonus", help="Signed: positive adds to the balance.")
+    move_type = fields.Selection(MOVE_TYPES, string="Type", required=True, readonly=True, index=True)
+    state = fields.Selection([("posted", "Posted")], required=True, default="posted", readonly=True, index=True)
+    amount_principal = fields.Monetary(string="Principal", readonly=True, help="Signed: positive adds to the balance.")
+    amount_bonus = fields.Monetary(string="Bonus", readonly=True, help="Signed: positive adds to the balance.")
     amount_total = fields.Monetary(string="Total", compute="_compute_amount_total", store=True)
-    balance_principal_after = fields.Monetary(string="Principal Balance After", readonly=True, copy=False)
-    balance_bonus_after = fields.Monetary(string="Bonus Balance After", readonly=True, copy=False)
-    account_move_id = fields.Many2one(
-        "account.move", string="Journal Entry", readonly=True, copy=False, index="btree_not_null"
+    balance_principal_after = fields.Monetary(string="Principal Balance After", readonly=True)
+    balance_bonus_after = fields.Monetary(string="Bonus Balance After", readonly=True)
+    account_move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, index="btree_not_null")
+    payment_id = fields.Many2one("account.payment", readonly=True)
+    journal_id = fields.Many2one(
+        "account.journal", string="Paid Through", readonly=True, help="Bank or cash journal of a top-up or refund."
     )
-    payment_id = fields.Many2one("account.payment", readonly=True, copy=False)
-    invoice_id = fields.Many2one("account.move", readonly=True, copy=False, index="btree_not_null")
-    reversed_id = fields.Many2one(
-        "clinic.stored.value.move", string="Reverses", readonly=True, copy=False, index="btree_not_null"
-    )
+    invoice_id = fields.Many2one("account.move", readonly=True, index="btree_not_null")
+    reversed_id = fields.Many2one("clinic.stored.value.move", string="Reverses", readonly=True, index="btree_not_null")
     reversal_ids = fields.One2many("clinic.stored.value.move", "reversed_id", string="Reversed By")
     adjust_account_id = fields.Many2one(
         "account.account",
         string="Counterpart Account",
+        readonly=True,
         check_company=True,
         help="For an adjustment of principal: the account that balances the stored-value liability.",
     )
-    reason = fields.Text()
-    refund_request_id = fields.Many2one("clinic.refund.request", readonly=True, copy=False, index="btree_not_null")
-    user_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user, readonly=True)
+    reason = fields.Text(readonly=True, groups="clinic_membership.group_clinic_user")
+    refund_request_id = fields.Many2one("clinic.refund.request", readonly=True, index="btree_not_null")
+    user_id = fields.Many2one(
+        "res.users", string="Recorded By", readonly=True, groups="clinic_membership.group_clinic_user"
+    )
 
-    # ------------------------------------------------------------------ computes and checks
+    _sql_constraints = [
+        ("name_company_uniq", "UNIQUE(company_id, name)", "A stored value row number is used once per company."),
+    ]
 
     @api.depends("amount_principal", "amount_bonus")
     def _compute_amount_total(self):
         for row in self:
             row.amount_total = row.amount_principal + row.amount_bonus
 
-    @api.model
-    def _check_precision(self, currency, amount):
-        """Amounts with more decimals than the currency are refused, never silently rounded."""
-        if amount is None or amount is False:
-            return
-        if float_compare(amount, currency.round(amount), precision_digits=10) != 0:
-            raise ValidationError(
-                self.env._(
-                    "%(amount)s has more decimals than %(currency)s allows (%(digits)s).",
-                    amount=amount,
-                    currency=currency.name,
-                    digits=currency.decimal_places,
-                )
-            )
-
-    def _check_postable(self):
-        self.ensure_one()
-        currency = self.currency_id
-        if self.state != "draft":
-            raise UserError(self.env._("Stored value row %s is already posted.", self.name))
-        if currency.is_zero(self.amount_principal) and currency.is_zero(self.amount_bonus):
-            raise UserError(self.env._("A stored value row needs a non-zero principal or bonus amount."))
-        signs = {
-            "topup": 1,
-            "consume": -1,
-            "refund": -1,
-            "fee": -1,
-            "forfeit": -1,
-        }
-        sign = signs.get(self.move_type)
-        for amount in (self.amount_principal, self.amount_bonus):
-            if sign and currency.compare_amounts(amount * sign, 0.0) < 0:
-                raise UserError(
-                    self.env._(
-                        "A %(type)s row cannot carry a %(direction)s amount.",
-                        type=dict(MOVE_TYPES)[self.move_type],
-                        direction=self.env._("negative") if sign > 0 else self.env._("positive"),
-                    )
-                )
-        if self.move_type == "topup" and currency.compare_amounts(self.amount_principal, 0.0) <= 0:
-            raise UserError(self.env._("A top-up needs a positive amount paid."))
-        if self.move_type in ("topup", "consume"):
-            self.contract_id._check_active()
-        if self.move_type == "reversal" and not self.reversed_id:
-            raise UserError(self.env._("A reversal row must name the row it reverses."))
-        if self.move_type == "adjust" and not self.reason:
-            raise UserError(self.env._("An adjustment needs a reason."))
-
-    # ------------------------------------------------------------------ ORM
+    # ------------------------------------------------------------------ ORM: rows only come from _post_rows
 
     @api.model_create_multi
     def create(self, vals_list):
-        contracts = self.env["clinic.prepaid.contract"]
-        for vals in vals_list:
-            contract = contracts.browse(vals.get("contract_id"))
-            for fname in ("amount_principal", "amount_bonus"):
-                self._check_precision(contract.currency_id or self.env.company.currency_id, vals.get(fname))
-            if vals.get("state", "draft") != "draft":
-                raise UserError(self.env._("Stored value rows are created in draft and posted by the application."))
+        if not in_flow(self.env):
+            raise UserError(
+                self.env._("Stored value rows are recorded by top-ups, payments, refunds and adjustments only.")
+            )
         return super().create(vals_list)
 
     def write(self, vals):
-        if any(row.state == "posted" for row in self):
-            raise UserError(self.env._("Posted stored value rows cannot be changed; record a reversal instead."))
-        for row in self:
-            for fname in ("amount_principal", "amount_bonus"):
-                self._check_precision(row.currency_id, vals.get(fname))
-        return super().write(vals)
+        raise UserError(self.env._("Posted stored value rows cannot be changed; record a reversal instead."))
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_except_posted(self):
-        if any(row.state == "posted" for row in self):
-            raise UserError(self.env._("Posted stored value rows cannot be deleted; record a reversal instead."))
+    def _unlink_never(self):
+        raise UserError(self.env._("Posted stored value rows cannot be deleted; record a reversal instead."))
 
-    # ------------------------------------------------------------------ posting
+    # ------------------------------------------------------------------ posting (prepare, create, post, reconcile)
 
     @api.model
-    def _create_and_post(self, vals):
-        """Create a row and post it with its accounting entry: the entry point for every flow."""
-        row = self.create(vals)
-        row._post()
-        return row
+    def _post_rows(self, vals_list):
+        """Post stored value rows with their payments and entries; the only way stored value moves.
 
-    def action_post(self):
-        if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
-            raise UserError(self.env._("Only a Clinic Manager can post a manual stored value row."))
-        for row in self:
-            if row.move_type not in ("adjust",):
-                raise UserError(self.env._("Only adjustments are posted by hand; other rows come from their flows."))
-        self._post()
-        return True
+        Each ``vals`` gives ``contract_id``, ``move_type``, ``amount_principal``/``amount_bonus``
+        (signed), ``date``, and by type: ``journal_id`` (top-up, refund), ``invoice_id`` (payment
+        of an invoice, credit note), ``reversed_id``, ``adjust_account_id`` and ``reason``,
+        ``refund_request_id``. Everything is checked under the wallet's lock before
+        anything is written. Returns the posted rows.
+        """
+        Rows = as_flow(self.sudo())
+        contracts = Rows.env["clinic.prepaid.contract"].browse({vals.get("contract_id") for vals in vals_list})
+        contracts._lock_stored_value()
+        vals_list = Rows._prepare_rows(vals_list)
+        Rows._create_row_payments(vals_list)
+        Rows._create_row_entries(vals_list)
+        rows = Rows.create(vals_list)
+        rows._check_account_moves()
+        rows._reconcile_with_invoices()
+        contracts.invalidate_recordset(["balance_principal", "balance_bonus"])
+        return self.browse(rows.ids)
 
-    def _post(self):
-        for row in self:
-            row.contract_id._lock_stored_value()
-            row._check_postable()
-            contract = row.contract_id
-            currency = row.currency_id
-            principal_after = currency.round(contract.balance_principal + row.amount_principal)
-            bonus_after = currency.round(contract.balance_bonus + row.amount_bonus)
-            if currency.compare_amounts(principal_after, 0.0) < 0 or currency.compare_amounts(bonus_after, 0.0) < 0:
+    def _prepare_rows(self, vals_list):
+        """Checked row values, numbered, with the balances after each row (in order, per contract)."""
+        running = {}
+        prepared = []
+        for raw in vals_list:
+            vals = dict(raw)
+            self._clinic_check_values(vals)
+            contract = self.env["clinic.prepaid.contract"].browse(vals["contract_id"]).exists()
+            if not contract:
+                raise UserError(self.env._("A stored value row needs its prepaid contract."))
+            currency = contract.currency_id
+            for fname in ("amount_principal", "amount_bonus"):
+                vals[fname] = self._check_precision(currency, vals.get(fname) or 0.0)
+            vals.setdefault("date", fields.Date.context_today(self))
+            self._check_row(contract, vals)
+            principal, bonus = running.get(contract, (contract.balance_principal, contract.balance_bonus))
+            principal = currency.round(principal + vals["amount_principal"])
+            bonus = currency.round(bonus + vals["amount_bonus"])
+            if currency.compare_amounts(principal, 0.0) < 0 or currency.compare_amounts(bonus, 0.0) < 0:
                 raise UserError(
                     self.env._(
                         "Not enough stored value on contract %(contract)s: principal %(principal)s, "
@@ -183,164 +158,355 @@ class ClinicStoredValueMove(models.Model):
                         bonus=contract.balance_bonus,
                     )
                 )
-            if not row.account_move_id:
-                row._create_account_move()
-            row._check_account_move()
-            row.write(
+            running[contract] = (principal, bonus)
+            vals.update(
                 {
                     "name": self.env["ir.sequence"]
-                    .with_company(row.company_id)
+                    .with_company(contract.company_id)
                     .next_by_code("clinic.stored.value.move"),
                     "state": "posted",
-                    "balance_principal_after": principal_after,
-                    "balance_bonus_after": bonus_after,
+                    "balance_principal_after": principal,
+                    "balance_bonus_after": bonus,
+                    "user_id": self.env.uid,
                 }
             )
-            contract.invalidate_recordset(["balance_principal", "balance_bonus"])
+            prepared.append(vals)
+        return prepared
 
-    def _create_account_move(self):
-        """Post the entry of this row, or of its reversal (see DESIGN.md's accounting table)."""
-        self.ensure_one()
-        currency = self.currency_id
-        if self.move_type == "reversal" and not self.invoice_id:
-            self.account_move_id = self._reverse_original_entry()
+    @api.model
+    def _check_precision(self, currency, amount):
+        """Amounts with more decimals than the currency are refused, never silently rounded."""
+        if float_compare(amount, currency.round(amount), precision_digits=10) != 0:
+            raise ValidationError(
+                self.env._(
+                    "%(amount)s has more decimals than %(currency)s allows (%(digits)s).",
+                    amount=amount,
+                    currency=currency.name,
+                    digits=currency.decimal_places,
+                )
+            )
+        return currency.round(amount)
+
+    def _check_row(self, contract, vals):
+        """The rules every row follows, whichever flow hands it over."""
+        currency = contract.currency_id
+        move_type = vals.get("move_type")
+        if move_type not in dict(MOVE_TYPES):
+            raise UserError(self.env._("Unknown stored value row type %s.", move_type))
+        principal, bonus = vals["amount_principal"], vals["amount_bonus"]
+        if currency.is_zero(principal) and currency.is_zero(bonus):
+            raise UserError(self.env._("A stored value row needs a non-zero principal or bonus amount."))
+        sign = SIGNS.get(move_type)
+        for amount in (principal, bonus):
+            if sign and currency.compare_amounts(amount * sign, 0.0) < 0:
+                raise UserError(
+                    self.env._(
+                        "A %(type)s row cannot carry a %(direction)s amount.",
+                        type=dict(self._fields["move_type"]._description_selection(self.env))[move_type],
+                        direction=self.env._("negative") if sign > 0 else self.env._("positive"),
+                    )
+                )
+        if fields.Date.to_date(vals["date"]) > fields.Date.context_today(self):
+            raise UserError(self.env._("Stored value cannot move on a future date."))
+        if contract.date_signed and fields.Date.to_date(vals["date"]) < contract.date_signed:
+            raise UserError(
+                self.env._("Stored value cannot move before its contract was signed (%s).", contract.date_signed)
+            )
+        if not contract.partner_id.active:
+            raise UserError(
+                self.env._(
+                    "%s is archived: restore the contact before moving its stored value.", contract.partner_id.name
+                )
+            )
+        getattr(self, f"_check_{move_type}_row")(contract, vals)
+
+    def _check_topup_row(self, contract, vals):
+        contract._check_spendable()
+        if contract.currency_id.compare_amounts(vals["amount_principal"], 0.0) <= 0:
+            raise UserError(self.env._("A top-up needs a positive amount paid."))
+        self._check_money_journal(contract, vals.get("journal_id"))
+
+    def _check_consume_row(self, contract, vals):
+        contract._check_spendable()
+        invoice = self.env["account.move"].browse(vals.get("invoice_id"))
+        amount = -(vals["amount_principal"] + vals["amount_bonus"])
+        contract._check_invoice_payable(invoice, amount)
+
+    def _check_refund_row(self, contract, vals):
+        if not vals.get("refund_request_id"):
+            raise UserError(self.env._("A refund row comes from an approved refund request."))
+        self._check_money_journal(contract, vals.get("journal_id"))
+
+    def _check_fee_row(self, contract, vals):
+        if not vals.get("refund_request_id"):
+            raise UserError(self.env._("A refund fee row comes from an approved refund request."))
+
+    def _check_forfeit_row(self, contract, vals):
+        if not (vals.get("reason") or "").strip():
+            raise UserError(self.env._("A forfeit row says why the value is forfeited."))
+
+    def _check_adjust_row(self, contract, vals):
+        if not (vals.get("reason") or "").strip():
+            raise UserError(self.env._("An adjustment needs a reason."))
+        if contract.state != "active":
+            raise UserError(self.env._("Only the stored value of an active contract can be adjusted."))
+        account = self.env["account.account"].browse(vals.get("adjust_account_id"))
+        if contract.currency_id.is_zero(vals["amount_principal"]):
+            vals["adjust_account_id"] = False
             return
-        if currency.is_zero(self.amount_principal) and not self.invoice_id:
-            return  # bonus-only rows live in the sub-ledger only
-        if self.move_type in PAYMENT_TYPES:
-            raise UserError(self.env._("A %s row needs its payment.", dict(MOVE_TYPES)[self.move_type]))
-        company = self.company_id
-        company._clinic_check_stored_value_accounting()
-        lines = [self._entry_line(company.clinic_stored_value_account_id, -self.amount_principal)]
-        counterparts = self._entry_counterparts()
-        lines += [self._entry_line(account, balance, partner) for account, balance, partner in counterparts]
-        move = (
-            self.env["account.move"]
-            .sudo()
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": company.clinic_stored_value_journal_id.id,
-                    "date": self.date,
-                    "partner_id": self.partner_id.id,
-                    "ref": self._entry_label(),
-                    "line_ids": [(0, 0, line) for line in lines if not currency.is_zero(line["balance"])],
-                }
+        if not account or account == contract.company_id.clinic_stored_value_account_id:
+            raise UserError(self.env._("Choose the counterpart account of the adjustment."))
+        if account.account_type in ("asset_receivable", "liability_payable") or contract.company_id not in (
+            account.company_ids
+        ):
+            raise UserError(
+                self.env._(
+                    "%s cannot balance a stored value adjustment: choose an income, expense or equity account.",
+                    account.display_name,
+                )
             )
-        )
-        move.action_post()
-        self.account_move_id = move
 
-    def _entry_counterparts(self):
-        company = self.company_id
-        if self.invoice_id:
-            # Consumption or its reversal by a credit note: bonus against the bonus expense,
+    def _check_reversal_row(self, contract, vals):
+        original = self.browse(vals.get("reversed_id"))
+        if not original or original.contract_id != contract or original.move_type == "reversal":
+            raise UserError(self.env._("A reversal row must name the row of the same contract it reverses."))
+        currency = contract.currency_id
+        if vals.get("invoice_id"):
+            # a credit note of the invoice that consumption paid gives back at most what is left of it
+            credit_note = self.env["account.move"].browse(vals["invoice_id"])
+            principal, bonus = original._clinic_unreversed_amounts()
+            if (
+                credit_note.move_type != "out_refund"
+                or credit_note.reversed_entry_id != original.invoice_id
+                or credit_note.commercial_partner_id != contract.partner_id.commercial_partner_id
+                or currency.compare_amounts(vals["amount_principal"], principal) > 0
+                or currency.compare_amounts(vals["amount_bonus"], bonus) > 0
+                or currency.compare_amounts(vals["amount_principal"], 0.0) < 0
+                or currency.compare_amounts(vals["amount_bonus"], 0.0) < 0
+            ):
+                raise UserError(self.env._("A credit note gives back only what stored value paid of its own invoice."))
+            return
+        if original.reversal_ids:
+            raise UserError(self.env._("Row %s is already reversed.", original.name))
+        if currency.compare_amounts(vals["amount_principal"], -original.amount_principal) or currency.compare_amounts(
+            vals["amount_bonus"], -original.amount_bonus
+        ):
+            raise UserError(self.env._("A reversal gives back exactly what row %s moved.", original.name))
+
+    def _check_money_journal(self, contract, journal_id):
+        journal = self.env["account.journal"].browse(journal_id)
+        if not journal or journal.type not in ("bank", "cash") or journal.company_id != contract.company_id:
+            raise UserError(self.env._("Choose a bank or cash journal of %s.", contract.company_id.name))
+        journal_currency = journal.currency_id or journal.company_id.currency_id
+        if journal_currency != contract.currency_id:
+            raise UserError(
+                self.env._(
+                    "Journal %(journal)s works in %(journal_currency)s, contract %(contract)s in %(currency)s.",
+                    journal=journal.name,
+                    journal_currency=journal_currency.name,
+                    contract=contract.name,
+                    currency=contract.currency_id.name,
+                )
+            )
+
+    # ------------------------------------------------------------------ payments and entries
+
+    def _create_row_payments(self, vals_list):
+        """Top-ups and refunds are account.payment records: created and posted in one batch per company."""
+        by_company = defaultdict(list)
+        for vals in vals_list:
+            if vals["move_type"] in PAYMENT_DIRECTIONS:
+                by_company[self._row_contract(vals).company_id].append(vals)
+        for company, company_vals in by_company.items():
+            company._clinic_check_stored_value_accounting()
+            payments = (
+                self.env["account.payment"]
+                .with_company(company)
+                .create([self._prepare_payment_vals(vals) for vals in company_vals])
+            )
+            payments.action_post()
+            for vals, payment in zip(company_vals, payments, strict=True):
+                if payment.state not in ("in_process", "paid") or payment.move_id.state != "posted":
+                    raise UserError(self.env._("Payment %s could not be posted.", payment.display_name))
+                vals.update({"payment_id": payment.id, "account_move_id": payment.move_id.id})
+
+    def _prepare_payment_vals(self, vals):
+        contract = self._row_contract(vals)
+        direction = PAYMENT_DIRECTIONS[vals["move_type"]]
+        journal = self.env["account.journal"].browse(vals["journal_id"])
+        method_line = journal._get_available_payment_method_lines(direction)[:1]
+        if not method_line:
+            raise UserError(self.env._("Journal %s has no payment method for this direction.", journal.name))
+        memo = vals.get("reason") or self.env._(
+            "%(type)s - %(contract)s",
+            type=dict(self._fields["move_type"]._description_selection(self.env))[vals["move_type"]],
+            contract=contract.name,
+        )
+        return {
+            "payment_type": direction,
+            "partner_type": "customer",
+            "partner_id": contract.partner_id.id,
+            "amount": abs(vals["amount_principal"]),
+            "currency_id": contract.currency_id.id,
+            "journal_id": journal.id,
+            "payment_method_line_id": method_line.id,
+            "date": vals["date"],
+            "memo": memo,
+            "destination_account_id": contract.company_id.clinic_stored_value_account_id.id,
+            "company_id": contract.company_id.id,
+        }
+
+    def _create_row_entries(self, vals_list):
+        """The journal entries of the other rows (see DESIGN.md's accounting table), posted in one batch."""
+        to_create = []
+        for vals in vals_list:
+            if vals["move_type"] in PAYMENT_DIRECTIONS:
+                continue
+            contract = self._row_contract(vals)
+            currency = contract.currency_id
+            if vals["move_type"] == "reversal" and not vals.get("invoice_id"):
+                vals["account_move_id"] = self._reverse_original_entry(vals).id
+                continue
+            if currency.is_zero(vals["amount_principal"]) and not vals.get("invoice_id"):
+                continue  # bonus-only rows live in the sub-ledger only
+            to_create.append((vals, self._prepare_entry_vals(contract, vals)))
+        if not to_create:
+            return
+        moves = self.env["account.move"].create([entry for _vals, entry in to_create])
+        moves.action_post()
+        for (vals, _entry), move in zip(to_create, moves, strict=True):
+            vals["account_move_id"] = move.id
+
+    def _prepare_entry_vals(self, contract, vals):
+        company = contract.company_id
+        company._clinic_check_stored_value_accounting()
+        label = self._entry_label(contract, vals["move_type"])
+        lines = [(company.clinic_stored_value_account_id, -vals["amount_principal"], contract.partner_id)]
+        lines += self._entry_counterparts(contract, vals)
+        currency = contract.currency_id
+        return {
+            "move_type": "entry",
+            "journal_id": company.clinic_stored_value_journal_id.id,
+            "company_id": company.id,
+            "date": vals["date"],
+            "partner_id": contract.partner_id.id,
+            "ref": label,
+            "line_ids": [
+                fields.Command.create(
+                    {
+                        "name": label,
+                        "account_id": account.id,
+                        "partner_id": partner.id,
+                        "balance": balance,
+                        "currency_id": currency.id,
+                        "amount_currency": balance,
+                    }
+                )
+                for account, balance, partner in lines
+                if not currency.is_zero(balance)
+            ],
+        }
+
+    def _entry_counterparts(self, contract, vals):
+        company = contract.company_id
+        if vals.get("invoice_id"):
+            # Consumption, or its give-back by a credit note: the bonus against the bonus expense,
             # the total against the customer's receivable.
-            receivable = self.invoice_id.line_ids.filtered(
-                lambda line: line.account_id.account_type == "asset_receivable"
-            )[:1].account_id
+            invoice = self.env["account.move"].browse(vals["invoice_id"])
+            receivable = invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")[
+                :1
+            ].account_id
             return [
-                (company.clinic_stored_value_bonus_account_id, -self.amount_bonus, self.partner_id),
-                (
-                    receivable,
-                    self.amount_principal + self.amount_bonus,
-                    self.invoice_id.commercial_partner_id,
-                ),
+                (company.clinic_stored_value_bonus_account_id, -vals["amount_bonus"], contract.partner_id),
+                (receivable, vals["amount_principal"] + vals["amount_bonus"], invoice.commercial_partner_id),
             ]
         account = {
             "fee": company.clinic_stored_value_fee_account_id,
             "forfeit": company.clinic_stored_value_forfeit_account_id,
-            "adjust": self.adjust_account_id,
-        }.get(self.move_type)
-        if not account:
-            raise UserError(self.env._("Choose the counterpart account of the adjustment."))
-        return [(account, self.amount_principal, self.partner_id)]
+            "adjust": self.env["account.account"].browse(vals.get("adjust_account_id")),
+        }[vals["move_type"]]
+        return [(account, vals["amount_principal"], contract.partner_id)]
 
-    def _entry_line(self, account, balance, partner=None):
-        return {
-            "name": self._entry_label(),
-            "account_id": account.id,
-            "partner_id": (partner or self.partner_id).id,
-            "balance": balance,
-            "currency_id": self.currency_id.id,
-            "amount_currency": balance,
-        }
-
-    def _entry_label(self):
+    def _entry_label(self, contract, move_type):
         return self.env._(
             "Stored value %(type)s - %(contract)s",
-            type=dict(MOVE_TYPES)[self.move_type],
-            contract=self.contract_id.name,
+            type=dict(self._fields["move_type"]._description_selection(self.env))[move_type],
+            contract=contract.name,
         )
 
-    def _reverse_original_entry(self):
-        original = self.reversed_id.account_move_id
+    def _reverse_original_entry(self, vals):
+        original = self.browse(vals["reversed_id"]).account_move_id
         if not original:
             return self.env["account.move"]
-        reverse = original.with_context(clinic_stored_value_entry=STORED_VALUE_FLOW)._reverse_moves(
-            [{"date": self.date, "ref": self.env._("Reversal of %s", self.reversed_id.name)}], cancel=True
+        return original._reverse_moves(
+            [{"date": vals["date"], "ref": self.env._("Reversal of %s", self.browse(vals["reversed_id"]).name)}],
+            cancel=True,
         )
-        return reverse
 
-    def _check_account_move(self):
-        """The entry must move the liability by exactly the row's principal: the ledger invariant."""
-        self.ensure_one()
-        liability = self.company_id.clinic_stored_value_account_id
-        lines = self.account_move_id.line_ids.filtered(lambda line: line.account_id == liability)
-        if self.account_move_id and self.account_move_id.state != "posted":
-            raise UserError(self.env._("The journal entry of a stored value row must be posted."))
-        moved = -sum(lines.mapped("balance"))
-        if self.currency_id.compare_amounts(moved, self.amount_principal) != 0:
-            raise UserError(
-                self.env._(
-                    "The journal entry of %(row)s moves %(moved)s on the stored-value liability account "
-                    "instead of %(principal)s.",
-                    row=self.display_name,
-                    moved=moved,
-                    principal=self.amount_principal,
+    def _row_contract(self, vals):
+        return self.env["clinic.prepaid.contract"].browse(vals["contract_id"])
+
+    def _check_account_moves(self):
+        """Each entry moves the liability by exactly its row's principal, on its member: the ledger invariant."""
+        for row in self:
+            liability = row.company_id.clinic_stored_value_account_id
+            if row.account_move_id and row.account_move_id.state != "posted":
+                raise UserError(self.env._("The journal entry of a stored value row must be posted."))
+            lines = row.account_move_id.line_ids.filtered(lambda line, acc=liability: line.account_id == acc)
+            moved = -sum(lines.mapped("balance"))
+            if row.currency_id.compare_amounts(moved, row.amount_principal) != 0:
+                raise UserError(
+                    self.env._(
+                        "The journal entry of %(row)s moves %(moved)s on the stored-value liability account "
+                        "instead of %(principal)s.",
+                        row=row.display_name,
+                        moved=moved,
+                        principal=row.amount_principal,
+                    )
                 )
-            )
-        if lines.partner_id - self.partner_id:
-            raise UserError(self.env._("The stored-value liability must be booked on the contract's member."))
+            if lines.partner_id - row.partner_id:
+                raise UserError(self.env._("The stored-value liability must be booked on the contract's member."))
 
-    def _reconcile_with_invoice(self):
-        """Reconcile the receivable line of this row's entry with the invoice (or credit note)."""
-        self.ensure_one()
-        receivable_lines = self.account_move_id.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
-        )
-        targets = self.invoice_id
-        if self.move_type == "reversal":
-            # A credit note: give the value back against what is still open on it, and on the
-            # consumption entries it undoes (when Odoo already matched it with the invoice).
-            targets |= self.invoice_id.reversed_entry_id.clinic_stored_value_move_ids.account_move_id
-        open_lines = targets.line_ids.filtered(
-            lambda line: line.account_id in receivable_lines.account_id and not line.reconciled
-        )
-        (receivable_lines | open_lines).sudo().reconcile()
+    def _reconcile_with_invoices(self):
+        """Match the receivable of each payment from stored value with its invoice (or credit note)."""
+        for row in self.filtered("invoice_id"):
+            receivable_lines = row.account_move_id.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+            )
+            targets = row.invoice_id
+            if row.move_type == "reversal":
+                # A credit note: give the value back against what is still open on it, and on the
+                # consumption entries it undoes (when Odoo already matched it with the invoice).
+                targets |= row.invoice_id.reversed_entry_id.clinic_stored_value_move_ids.account_move_id
+            open_lines = targets.line_ids.filtered(
+                lambda line, accounts=receivable_lines.account_id: line.account_id in accounts and not line.reconciled
+            )
+            (receivable_lines | open_lines).reconcile()
 
     # ------------------------------------------------------------------ reversal
 
     def _clinic_unreversed_amounts(self):
         """(principal, bonus) of a consumption not given back yet, as positive amounts."""
         self.ensure_one()
-        reversals = self.reversal_ids.filtered(lambda row: row.state == "posted")
+        reversals = self.sudo().reversal_ids
         currency = self.currency_id
         return (
             currency.round(-self.amount_principal - sum(reversals.mapped("amount_principal"))),
             currency.round(-self.amount_bonus - sum(reversals.mapped("amount_bonus"))),
         )
 
-    def action_reverse(self):
-        """Reverse posted rows with a reversal row and the reversal of their entry (managers)."""
+    def _check_can_reverse(self):
         if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
             raise UserError(self.env._("Only a Clinic Manager can reverse stored value rows."))
-        reversals = self.env["clinic.stored.value.move"]
         for row in self:
-            if row.state != "posted" or row.move_type == "reversal" or row.reversal_ids:
-                raise UserError(self.env._("Row %s cannot be reversed (not posted, or already reversed).", row.name))
-            reversals |= self._create_and_post(
+            if row.move_type == "reversal" or row.sudo().reversal_ids:
+                raise UserError(self.env._("Row %s cannot be reversed (a reversal, or already reversed).", row.name))
+
+    def action_reverse(self):
+        """Reverse rows with a reversal row and the reversal of their entry (managers)."""
+        self._check_can_reverse()
+        return self._post_rows(
+            [
                 {
                     "contract_id": row.contract_id.id,
                     "move_type": "reversal",
@@ -349,8 +515,9 @@ class ClinicStoredValueMove(models.Model):
                     "reversed_id": row.id,
                     "reason": self.env._("Reversal of %s", row.name),
                 }
-            )
-        return reversals
+                for row in self
+            ]
+        )
 
     def action_open_account_move(self):
         self.ensure_one()

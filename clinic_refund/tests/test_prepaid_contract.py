@@ -42,17 +42,22 @@ class TestPrepaidContract(StoredValueCase):
 
     def test_status_and_balances_only_change_through_actions_and_ledger(self):
         contract = self.active_contract()
-        with self.assertRaisesRegex(UserError, "only change through its buttons"):
-            contract.write({"state": "draft"})
-        with self.assertRaisesRegex(UserError, "only change through its buttons"):
-            self.create_contract().write({"state": "active"})
-        with self.assertRaisesRegex(UserError, "only change through the stored value journal"):
-            contract.write({"balance_principal": 1000000.0})
+        for user in (self.env.user, self.frontdesk, self.manager):
+            with self.assertRaisesRegex(UserError, "only change through its actions"):
+                contract.with_user(user).write({"state": "draft"})
+            with self.assertRaisesRegex(UserError, "only change through its actions"):
+                self.create_contract().with_user(user).write({"state": "active"})
+            with self.assertRaisesRegex(UserError, "only change through its actions"):
+                contract.with_user(user).write({"balance_principal": 1000000.0})
+            with self.assertRaisesRegex(UserError, "only change through its actions"):
+                self.create_contract().with_user(user).write({"name": "PC/FORGED"})
         self.assertEqual((contract.state, contract.balance_principal), ("active", 3000.0))
-        with self.assertRaisesRegex(UserError, "starts as an unsigned draft"):
+        with self.assertRaisesRegex(UserError, "only change through its actions"):
             self.create_contract(state="active")
-        with self.assertRaisesRegex(UserError, "starts as an unsigned draft"):
+        with self.assertRaisesRegex(UserError, "only change through its actions"):
             self.create_contract(signed_sha256="0" * 64)
+        with self.assertRaisesRegex(UserError, "only change through its actions"):
+            self.create_contract(name="PC/CHOSEN")
 
     def test_contract_in_another_currency_is_refused(self):
         usd = self.env.ref("base.USD")

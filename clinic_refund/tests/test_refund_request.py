@@ -137,7 +137,7 @@ class TestRefundRequest(StoredValueCase):
         ).add_comment()
         self.assertEqual(request.state, "rejected")
         self.assertEqual(request.rejection_reason, "No proof of payment")
-        with self.assertRaisesRegex(UserError, "not an approver"):
+        with self.assertRaisesRegex(UserError, "not waiting for an approval"):
             request.with_user(self.frontdesk).reject_tier()
         with self.assertRaisesRegex(UserError, "must be approved"):
             self.pay_refund(request)
@@ -204,9 +204,9 @@ class TestRefundRequest(StoredValueCase):
         contract = self.consumed_contract()
         request = self.file_request(contract)
         request.action_submit()
-        with self.assertRaisesRegex(UserError, "cannot change once it is submitted"):
+        with self.assertRaisesRegex(UserError, "only change through its actions"):
             request.amount_requested = 1.0
-        with self.assertRaisesRegex(UserError, "cannot change once it is submitted"):
+        with self.assertRaisesRegex(UserError, "only change through its actions"):
             request.reason = "treatment_cancelled"
 
     def test_paid_twice_or_by_non_accountant_refused(self):

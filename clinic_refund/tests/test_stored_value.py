@@ -1,6 +1,6 @@
 import random
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import StoredValueCase
@@ -93,8 +93,8 @@ class TestStoredValueTopup(StoredValueCase):
                 {"contract_id": contract.id, "amount": 100.005, "journal_id": self.bank_journal.id}
             )
         with self.assertRaisesRegex(ValidationError, "more decimals"):
-            self.env["clinic.stored.value.move"].create(
-                {"contract_id": contract.id, "move_type": "adjust", "amount_bonus": 0.001, "reason": "x"}
+            self.env["clinic.stored.value.adjust"].create(
+                {"contract_id": contract.id, "amount_bonus": 0.001, "reason": "x"}
             )
         self.assertEqual(self._counts(), before)
 
@@ -126,7 +126,7 @@ class TestStoredValueTopup(StoredValueCase):
                 posted.write({"reason": "edited"})
             with self.assertRaisesRegex(UserError, "cannot be deleted"):
                 posted.unlink()
-        with self.assertRaisesRegex(UserError, "created in draft"):
+        with self.assertRaisesRegex(UserError, "recorded by top-ups, payments, refunds and adjustments only"):
             self.env["clinic.stored.value.move"].create(
                 {"contract_id": contract.id, "move_type": "adjust", "amount_bonus": 1.0, "state": "posted"}
             )
@@ -167,34 +167,37 @@ class TestStoredValueTopup(StoredValueCase):
             contract.move_ids.filtered(lambda r: r.move_type == "topup").with_user(self.manager).action_reverse()
         self.assertEqual(contract.balance_principal, 2250.0)
 
+    def _adjust(self, contract, user, **vals):
+        wizard = self.env["clinic.stored.value.adjust"].with_user(user).create({"contract_id": contract.id, **vals})
+        return wizard.action_confirm()
+
     def test_manual_adjustment(self):
         contract = self.active_contract()
-        counterpart = self.bonus_account
-        adjust = self.env["clinic.stored.value.move"].create(
-            {
-                "contract_id": contract.id,
-                "move_type": "adjust",
-                "amount_principal": -100.0,
-                "amount_bonus": 50.0,
-                "adjust_account_id": counterpart.id,
-            }
-        )
-        adjust.reason = "goodwill"
-        with self.assertRaisesRegex(UserError, "Clinic Manager"):
-            adjust.with_user(self.frontdesk).action_post()
-        adjust.with_user(self.manager).action_post()
-        self.assertEqual(adjust.state, "posted")
+        vals = {
+            "amount_principal": -100.0,
+            "amount_bonus": 50.0,
+            "adjust_account_id": self.bonus_account.id,
+            "reason": "goodwill",
+        }
+        with self.assertRaises(AccessError):
+            self._adjust(contract, self.frontdesk, **vals)
+        self._adjust(contract, self.manager, **vals)
+        adjust = contract.move_ids.filtered(lambda r: r.move_type == "adjust")
+        self.assertEqual((adjust.state, adjust.reason, adjust.user_id), ("posted", "goodwill", self.manager))
         self.assertEqual((contract.balance_principal, contract.balance_bonus), (2900.0, 1050.0))
         self.assertEqual(self.liability_balance(), 2900.0)
 
-    def test_adjustment_needs_a_reason(self):
+    def test_adjustment_needs_a_reason_and_a_counterpart(self):
         contract = self.active_contract()
-        adjust = self.env["clinic.stored.value.move"].create(
-            {"contract_id": contract.id, "move_type": "adjust", "amount_bonus": 10.0}
-        )
         with self.assertRaisesRegex(UserError, "needs a reason"):
-            adjust.with_user(self.manager).action_post()
-        self.assertEqual(adjust.state, "draft")
+            self._adjust(contract, self.manager, amount_bonus=10.0, reason="  ")
+        with self.assertRaisesRegex(UserError, "counterpart account"):
+            self._adjust(contract, self.manager, amount_principal=10.0, reason="fix")
+        with self.assertRaisesRegex(UserError, "counterpart account"):
+            self._adjust(
+                contract, self.manager, amount_principal=10.0, reason="fix", adjust_account_id=self.liability.id
+            )
+        self.assertEqual(len(contract.move_ids), 1)
         self.assertEqual(contract.balance_bonus, 1000.0)
 
 

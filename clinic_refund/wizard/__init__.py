@@ -3,3 +3,4 @@ from . import clinic_stored_value_topup
 from . import clinic_stored_value_pay
 from . import clinic_stored_value_reconciliation
 from . import clinic_refund_pay
+from . import clinic_stored_value_adjust

@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 
 class ClinicStoredValuePay(models.TransientModel):
     _name = "clinic.stored.value.pay"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Pay an Invoice from Stored Value"
     _check_company_auto = True
 
@@ -60,19 +61,6 @@ class ClinicStoredValuePay(models.TransientModel):
                 except UserError:
                     continue
                 wizard.amount_principal, wizard.amount_bonus = principal, bonus
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            invoice = self.env["account.move"].browse(vals.get("invoice_id"))
-            currency = invoice.currency_id or self.env.company.currency_id
-            self.env["clinic.stored.value.move"]._check_precision(currency, vals.get("amount"))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        for wizard in self:
-            self.env["clinic.stored.value.move"]._check_precision(wizard.currency_id, vals.get("amount"))
-        return super().write(vals)
 
     def action_confirm(self):
         self.ensure_one()

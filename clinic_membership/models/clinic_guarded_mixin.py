@@ -1,0 +1,216 @@
+import base64
+import binascii
+import math
+
+from odoo import api, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import float_compare
+
+from ..tools.flow import in_flow
+
+CLINIC_MODULES = ("clinic_membership", "clinic_refund", "clinic_campaign")
+INT_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's integer
+MAX_AMOUNT = 1e12  # far above any clinic's figure: a larger number is a typing error or an attack
+MAX_LENGTH = {"char": 1_000, "text": 20_000, "html": 200_000}
+MAX_FILE_BYTES = 25 * 1024 * 1024
+YEAR_RANGE = (1900, 2200)
+
+
+class ClinicGuardedMixin(models.AbstractModel):
+    """Clean refusals of bad input, and fields that only the clinic's flows write.
+
+    Every value a client gives a clinic field is checked before the ORM sees it (type, range,
+    length, date, selection, base64), so that bad input gets a ValidationError, never a
+    traceback. Outside a flow (``tools.flow``), a user may only give the fields of
+    ``_clinic_writable_fields()`` (on create and write): states, ledger amounts, quotes and
+    other derived fields move through the model's actions, whatever the user and the context.
+    """
+
+    _name = "clinic.guarded.mixin"
+    _description = "Clinic guarded model"
+
+    # Fields a user may give directly; None: every field (the model only wants the input checks).
+    _clinic_user_fields = None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        model = self
+        if not in_flow(self.env):
+            allowed = self._clinic_creatable_fields()
+            for vals in vals_list:
+                self._clinic_check_values(vals)
+                self._clinic_check_user_fields(vals, allowed)
+            model = self._clinic_without_flow_defaults(allowed)
+        vals_list = [model._clinic_complete_create_vals(dict(vals)) for vals in vals_list]
+        return super(ClinicGuardedMixin, model).create(vals_list)
+
+    def write(self, vals):
+        self._clinic_check_values(vals)
+        if not in_flow(self.env):
+            self._clinic_check_user_fields(vals, self._clinic_writable_fields())
+        return super().write(vals)
+
+    # ------------------------------------------------------------------ what users write
+
+    def _clinic_writable_fields(self):
+        """Names of the fields a user may write on ``self`` (None: all of them)."""
+        return None if self._clinic_user_fields is None else set(self._clinic_user_fields)
+
+    def _clinic_creatable_fields(self):
+        return self._clinic_writable_fields()
+
+    def _clinic_complete_create_vals(self, vals):
+        """Values the application adds to a new record (its number...): override to complete ``vals``."""
+        return vals
+
+    def _clinic_without_flow_defaults(self, allowed):
+        """``self`` without the client's ``default_<field>`` context keys of fields it may not give."""
+        if allowed is None:
+            return self
+        context = {
+            key: value
+            for key, value in self.env.context.items()
+            if not (
+                key.startswith("default_")
+                and key[8:] in self._fields
+                and key[8:] not in allowed
+                and self._fields[key[8:]]._module in CLINIC_MODULES
+            )
+        }
+        return self.with_env(self.env(context=context)) if len(context) != len(self.env.context) else self
+
+    def _clinic_check_user_fields(self, vals, allowed):
+        if allowed is None:
+            return
+        refused = [
+            name
+            for name in vals
+            if name not in allowed and self._fields[name]._module in CLINIC_MODULES and name != "id"
+        ]
+        if refused:
+            labels = ", ".join(self._fields[name]._description_string(self.env) for name in refused)
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of %(model)s only change through its actions, never directly.",
+                    fields=labels,
+                    model=self._description,
+                )
+            )
+
+    # ------------------------------------------------------------------ input checks
+
+    def _clinic_check_values(self, vals):
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None:
+                raise ValidationError(
+                    self.env._("%(model)s has no field %(field)s.", model=self._description, field=name)
+                )
+            if field._module not in CLINIC_MODULES or value is None or value is False:
+                continue
+            check = getattr(self, f"_clinic_check_{field.type}_value", None)
+            if check:
+                check(field, value)
+            if field.type == "monetary":
+                self._clinic_check_currency_precision(field, value, vals)
+
+    def _clinic_bad_value(self, field, message):
+        return ValidationError(
+            self.env._(
+                "%(field)s: %(problem)s",
+                field=field._description_string(self.env),
+                problem=message,
+            )
+        )
+
+    def _clinic_check_integer_value(self, field, value):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._clinic_bad_value(field, self.env._("a whole number is expected."))
+        if not INT_RANGE[0] <= value <= INT_RANGE[1]:
+            raise self._clinic_bad_value(field, self.env._("%s is too large.", value))
+
+    def _clinic_check_float_value(self, field, value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._clinic_bad_value(field, self.env._("a number is expected."))
+        if not math.isfinite(value):
+            raise self._clinic_bad_value(field, self.env._("a finite number is expected."))
+        if abs(value) > MAX_AMOUNT:
+            raise self._clinic_bad_value(field, self.env._("%s is too large.", value))
+
+    _clinic_check_monetary_value = _clinic_check_float_value
+
+    def _clinic_check_currency_precision(self, field, value, vals):
+        """Amounts with more decimals than their currency are refused, never silently rounded."""
+        currency_field = field.get_currency_field(self)
+        currency = self.env["res.currency"]
+        if vals.get(currency_field):
+            currency = currency.browse(vals[currency_field])
+        elif len(self) == 1 and currency_field in self._fields:
+            currency = self[currency_field]
+        currency = currency or self.env.company.currency_id
+        if float_compare(value, currency.round(value), precision_digits=10) != 0:
+            raise self._clinic_bad_value(
+                field,
+                self.env._(
+                    "%(amount)s has more decimals than %(currency)s allows (%(digits)s).",
+                    amount=value,
+                    currency=currency.name,
+                    digits=currency.decimal_places,
+                ),
+            )
+
+    def _clinic_check_char_value(self, field, value):
+        if not isinstance(value, str):
+            raise self._clinic_bad_value(field, self.env._("a text is expected."))
+        limit = MAX_LENGTH[field.type]
+        if len(value) > limit:
+            raise self._clinic_bad_value(
+                field,
+                self.env._(
+                    "the text is too long (%(length)s characters, at most %(limit)s).", length=len(value), limit=limit
+                ),
+            )
+
+    _clinic_check_text_value = _clinic_check_char_value
+    _clinic_check_html_value = _clinic_check_char_value
+
+    def _clinic_check_selection_value(self, field, value):
+        allowed = [key for key, _label in field._description_selection(self.env)]
+        if not isinstance(value, str) or value not in allowed:
+            raise self._clinic_bad_value(field, self.env._("%s is not one of the allowed values.", value))
+
+    def _clinic_check_date_value(self, field, value):
+        try:
+            parsed = field.to_date(value) if field.type == "date" else field.to_datetime(value)
+        except (TypeError, ValueError):
+            parsed = None
+        if not parsed:
+            raise self._clinic_bad_value(field, self.env._("%s is not a valid date.", value))
+        if not YEAR_RANGE[0] <= parsed.year <= YEAR_RANGE[1]:
+            raise self._clinic_bad_value(field, self.env._("%s is not a plausible date.", value))
+
+    _clinic_check_datetime_value = _clinic_check_date_value
+
+    def _clinic_check_many2one_value(self, field, value):
+        if isinstance(value, models.BaseModel):
+            value = value.id
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value > INT_RANGE[1]:
+            raise self._clinic_bad_value(field, self.env._("a record is expected."))
+        if not self.env[field.comodel_name].sudo().browse(value).exists():
+            raise self._clinic_bad_value(field, self.env._("the record %s does not exist.", value))
+
+    def _clinic_check_binary_value(self, field, value):
+        if isinstance(value, str):
+            value = value.encode()
+        if not isinstance(value, bytes):
+            raise self._clinic_bad_value(field, self.env._("a file is expected."))
+        try:
+            data = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise self._clinic_bad_value(field, self.env._("the file is not valid base64 data.")) from None
+        if len(data) > MAX_FILE_BYTES:
+            raise self._clinic_bad_value(field, self.env._("the file is larger than 25 MB."))
+
+    def _clinic_check_boolean_value(self, field, value):
+        if not isinstance(value, bool | int):
+            raise self._clinic_bad_value(field, self.env._("true or false is expected."))

@@ -1,0 +1,54 @@
+from odoo import api, models
+from odoo.addons.clinic_membership.tools.flow import in_flow
+from odoo.exceptions import AccessError
+
+
+class TierReview(models.Model):
+    _inherit = "tier.review"
+
+    @api.model
+    def _clinic_guarded_model(self, model_name):
+        model = self.env.registry.get(model_name or "")
+        return bool(model and getattr(model, "_clinic_guarded_reviews", False))
+
+    def _clinic_guarded(self):
+        return self.filtered(lambda review: self._clinic_guarded_model(review.model))
+
+    def _clinic_refuse(self):
+        raise AccessError(
+            self.env._("The approvals of a refund only change when a reviewer of its current step approves or rejects.")
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_flow(self.env) and any(self._clinic_guarded_model(vals.get("model")) for vals in vals_list):
+            self._clinic_refuse()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not in_flow(self.env) and "model" in vals and self._clinic_guarded_model(vals["model"]):
+            self._clinic_refuse()
+        guarded = self._clinic_guarded()
+        if guarded and not in_flow(self.env) and not guarded._clinic_user_may_write(vals):
+            self._clinic_refuse()
+        return super().write(vals)
+
+    def _clinic_user_may_write(self, vals):
+        """Outside the workflow: a reviewer's comment on an open review of theirs, and the system's own
+        move of the current step from waiting to pending (tier.review._compute_can_review)."""
+        if set(vals) == {"comment"}:
+            return all(r.status in ("waiting", "pending") and self.env.user in r.reviewer_ids for r in self)
+        if vals == {"status": "pending"}:
+            return all(r.status == "waiting" and r._clinic_is_current_step() for r in self)
+        return False
+
+    def _clinic_is_current_step(self):
+        self.ensure_one()
+        record = self.env[self.model].sudo().browse(self.res_id)
+        open_reviews = record.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
+        return self.sequence == min(open_reviews.mapped("sequence"), default=self.sequence)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_by_workflow(self):
+        if not in_flow(self.env) and self._clinic_guarded():
+            self._clinic_refuse()

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.addons.clinic_membership.tools.flow import in_flow
+from odoo.exceptions import AccessError, UserError
 
 
 class ClinicCampaignGrant(models.Model):
@@ -38,6 +40,19 @@ class ClinicCampaignGrant(models.Model):
         default="none",
         required=True,
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_flow(self.env):
+            raise AccessError(self.env._("Campaign grants are recorded by the campaign's automations only."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        raise UserError(self.env._("Campaign grants are a history: they cannot be modified."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Campaign grants are a history: they cannot be deleted."))
 
     _sql_constraints = [
         (

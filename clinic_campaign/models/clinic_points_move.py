@@ -1,8 +1,12 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class ClinicPointsMove(models.Model):
     _inherit = "clinic.points.move"
+
+    clinic_event_id = fields.Many2one(
+        "event.event", string="Event", ondelete="set null", index="btree_not_null", readonly=True
+    )
 
     @api.model
     def _get_earn_multiplier(self, partner, date):

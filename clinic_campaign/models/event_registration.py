@@ -1,9 +1,16 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
+from odoo.exceptions import UserError, ValidationError
 
 CONFIRMED_STATES = ("open", "done")
+CLINIC_FLOW_FIELDS = {
+    "clinic_calendar_event_id",
+    "clinic_points_move_id",
+    "clinic_survey_input_id",
+    "clinic_survey_state",
+}
 
 
 class EventRegistration(models.Model):
@@ -24,6 +31,10 @@ class EventRegistration(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not in_flow(self.env) and any(CLINIC_FLOW_FIELDS & set(vals) for vals in vals_list):
+            raise UserError(
+                self.env._("Meetings, attendance points and surveys of a registration are the clinic's own.")
+            )
         events = self.env["event.event"].browse([vals["event_id"] for vals in vals_list if vals.get("event_id")])
         campaign_by_event = {event.id: event.clinic_campaign_id.id for event in events}
         for vals in vals_list:
@@ -34,6 +45,10 @@ class EventRegistration(models.Model):
         return registrations
 
     def write(self, vals):
+        if CLINIC_FLOW_FIELDS & set(vals) and not in_flow(self.env):
+            raise UserError(
+                self.env._("Meetings, attendance points and surveys of a registration are the clinic's own.")
+            )
         result = super().write(vals)
         if {"state", "partner_id", "event_id"} & set(vals):
             self._clinic_after_state_change()
@@ -94,9 +109,9 @@ class EventRegistration(models.Model):
                         .with_context(no_mail_to_attendees=True, mail_create_nolog=True)
                         .create(vals)
                     )
-                    registration.clinic_calendar_event_id = meeting
+                    as_flow(registration).write({"clinic_calendar_event_id": meeting.id})
             elif meeting:
-                registration.clinic_calendar_event_id = False
+                as_flow(registration).write({"clinic_calendar_event_id": False})
                 meeting.unlink()
 
     def _clinic_consultant(self):
@@ -128,26 +143,32 @@ class EventRegistration(models.Model):
     # ------------------------------------------------------------------ attendance and surveys
 
     def _clinic_grant_attendance_points(self):
+        """A member earns an event's attendance points once per event, whatever happens to registrations."""
+        Points = self.env["clinic.points.move"]
         for registration in self.sudo().filtered(lambda r: not r.clinic_points_move_id):
             event = registration.event_id
             member = registration.partner_id.commercial_partner_id
             if event.clinic_attendance_points <= 0 or not member.is_member:
                 continue
-            registration.clinic_points_move_id = (
-                self.env["clinic.points.move"]
-                .sudo()
-                .create(
+            earned = Points.sudo().search(
+                [("clinic_event_id", "=", event.id), ("partner_id", "=", member.id), ("move_type", "=", "earn")],
+                limit=1,
+            )
+            earned = earned or Points._clinic_record(
+                [
                     {
                         "partner_id": member.id,
                         "company_id": member.member_company_id.id,
                         "move_type": "earn",
                         "points": event.clinic_attendance_points,
                         "campaign_id": event.clinic_campaign_id.id,
+                        "clinic_event_id": event.id,
                         "source_ref": self.env._("Attended %(event)s", event=event.name),
                         "date": fields.Date.context_today(self),
                     }
-                )
+                ]
             )
+            as_flow(registration).write({"clinic_points_move_id": earned.id})
 
     @api.model
     def _cron_clinic_send_event_surveys(self):
@@ -167,6 +188,6 @@ class EventRegistration(models.Model):
                 continue
             member = registration.partner_id.commercial_partner_id
             answer = event.clinic_survey_id._clinic_invite(member, event.clinic_campaign_id)
-            registration.write(
+            as_flow(registration).write(
                 {"clinic_survey_input_id": answer.id, "clinic_survey_state": "sent" if answer else "skipped"}
             )

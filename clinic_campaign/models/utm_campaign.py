@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 CAMPAIGN_TYPES = [
@@ -30,6 +31,18 @@ DEFAULT_TEMPLATES = {
     "referral": "clinic_campaign.mail_template_campaign_referral",
 }
 CONTACTED_STATES = ("sent", "activity")
+# Results counted by _clinic_refresh_results, never typed.
+RESULT_FIELDS = {
+    "clinic_reached_count",
+    "clinic_skipped_count",
+    "clinic_participant_count",
+    "clinic_revenue",
+    "clinic_points_issued",
+    "clinic_survey_count",
+    "clinic_survey_score",
+    "clinic_nps",
+    "clinic_results_date",
+}
 SKIPPED_STATES = ("no_consent", "no_email")
 
 
@@ -100,6 +113,11 @@ class UtmCampaign(models.Model):
         string="NPS", digits=(16, 1), readonly=True, aggregator="avg", help="Promoters minus detractors, in percent."
     )
     clinic_results_date = fields.Datetime(string="Results Refreshed On", readonly=True)
+
+    def write(self, vals):
+        if RESULT_FIELDS & set(vals) and not in_flow(self.env):
+            raise UserError(self.env._("A campaign's results are counted by the clinic, not typed."))
+        return super().write(vals)
 
     @api.depends("company_id")
     def _compute_currency_id(self):
@@ -201,7 +219,7 @@ class UtmCampaign(models.Model):
         had it (the automations are idempotent: running them twice grants once).
         """
         self.ensure_one()
-        Grant = self.env["clinic.campaign.grant"].sudo()
+        Grant = as_flow(self.env["clinic.campaign.grant"].sudo())
         if Grant.search_count(
             [("campaign_id", "=", self.id), ("partner_id", "=", partner.id), ("period_key", "=", period_key)], limit=1
         ):
@@ -210,16 +228,18 @@ class UtmCampaign(models.Model):
         points = self.bonus_points if points is None else points
         move = self.env["clinic.points.move"]
         if points > 0 and partner.is_member:
-            move = move.sudo().create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": partner.member_company_id.id,
-                    "move_type": "earn",
-                    "points": points,
-                    "campaign_id": self.id,
-                    "source_ref": source_ref or self.title,
-                    "date": date,
-                }
+            move = move._clinic_record(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "company_id": partner.member_company_id.id,
+                        "move_type": "earn",
+                        "points": points,
+                        "campaign_id": self.id,
+                        "source_ref": source_ref or self.title,
+                        "date": date,
+                    }
+                ]
             )
         contact_state = self._clinic_contact(partner, points=points)
         return Grant.create(
@@ -369,7 +389,7 @@ class UtmCampaign(models.Model):
             surveyed, survey_skipped = campaign._clinic_event_survey_counts()
             mailed += surveyed
             skipped += survey_skipped
-            campaign.sudo().write(
+            as_flow(campaign).sudo().write(
                 {
                     "clinic_reached_count": len(grants.filtered(lambda g: g.contact_state in CONTACTED_STATES))
                     + mailed,
@@ -501,7 +521,7 @@ class UtmCampaign(models.Model):
         gold = members.filtered(lambda p: p.tier_id in salon.allowed_tier_ids)
         if not gold:  # no invoiced demo members (no chart of accounts): promote two by hand
             gold = members[1:3]
-            gold.with_context(clinic_tier_reason="manual").sudo().write({"tier_id": salon.allowed_tier_ids[0].id})
+            gold.sudo()._clinic_set_tier(salon.allowed_tier_ids[:1], "manual")
         self.env["event.registration"].create([{"event_id": salon.id, "partner_id": m.id} for m in gold])
         attended = self.env["event.registration"].create(
             [{"event_id": class_event.id, "partner_id": m.id} for m in members[:4]]

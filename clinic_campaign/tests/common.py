@@ -35,7 +35,7 @@ class ClinicCampaignCase(ClinicMembershipCase):
         vals.setdefault("consent_email", consent)
         member = super().create_member(name, **vals)
         if tier:
-            member.with_context(clinic_tier_reason="manual").sudo().write({"tier_id": tier.id})
+            member.write({"tier_id": tier.id})
         return member
 
     @classmethod

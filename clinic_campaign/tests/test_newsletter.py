@@ -29,7 +29,7 @@ class TestNewsletter(ClinicCampaignCase):
 
     def test_tier_change_moves_the_member(self):
         member = self.create_member("升 Up")
-        member.with_context(clinic_tier_reason="manual").write({"tier_id": self.tier_silver.id})
+        member.write({"tier_id": self.tier_silver.id})
         self.assertEqual(self.lists(member), self.tier_silver.mailing_list_id)
         member.action_leave_membership()
         self.assertFalse(self.lists(member))
@@ -40,7 +40,7 @@ class TestNewsletter(ClinicCampaignCase):
         subscription.opt_out = True
         member._clinic_sync_mailing_lists()
         self.assertTrue(subscription.exists() and subscription.opt_out)
-        member.with_context(clinic_tier_reason="manual").write({"tier_id": self.tier_gold.id})
+        member.write({"tier_id": self.tier_gold.id})
         self.assertFalse(self.lists(member), "opted out of the next tier list too")
         self.assertEqual(
             self.lists(member, opted_out=True), self.tier_regular.mailing_list_id | self.tier_gold.mailing_list_id

@@ -13,9 +13,7 @@ class TestClinicCampaignUi(HttpCase):
         )
         member = self.env["res.partner"].create({"name": "Tour Gold Member", "email": "gold@example.com"})
         member.action_enrol_member()
-        member.with_context(clinic_tier_reason="manual").write(
-            {"tier_id": self.env.ref("clinic_membership.tier_gold").id, "consultant_id": consultant.id}
-        )
+        member.write({"tier_id": self.env.ref("clinic_membership.tier_gold").id, "consultant_id": consultant.id})
         self.start_tour(
             "/odoo/action-clinic_campaign.clinic_event_action",
             "clinic_campaign_event_tour",

@@ -4,6 +4,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
+from ..tools.flow import as_flow, in_flow
+
+# What makes a points discount line worth its points: only its redemption flow sets them.
+DISCOUNT_LINE_FIELDS = {"price_unit", "quantity", "discount", "product_id", "tax_ids", "move_id", "display_type"}
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -22,6 +27,7 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------ hooks
 
     def _post(self, soft=True):
+        self._clinic_check_points_discounts()
         posted = super()._post(soft)
         posted._clinic_sync_points()
         posted._clinic_upgrade_members("posted")
@@ -35,12 +41,31 @@ class AccountMove(models.Model):
     def button_cancel(self):
         result = super().button_cancel()
         self._clinic_sync_points()
-        self._clinic_restore_redeemed_points()
+        self._clinic_release_points_discounts()
         return result
 
     def unlink(self):
         self._clinic_restore_redeemed_points()
         return super().unlink()
+
+    def copy_data(self, default=None):
+        """A copied invoice does not copy a points discount: its points were spent on the original."""
+        vals_list = super().copy_data(default)
+        if (default or {}).get("reversed_entry_id"):
+            return vals_list  # a credit note mirrors its invoice, discount included
+        for move, vals in zip(self, vals_list, strict=True):
+            product = move.company_id.clinic_points_discount_product_id
+            if move.move_type == "out_invoice" and product and vals.get("line_ids"):
+                vals["line_ids"] = [
+                    command
+                    for command in vals["line_ids"]
+                    if not (
+                        len(command) == 3
+                        and isinstance(command[2], dict)
+                        and command[2].get("product_id") == product.id
+                    )
+                ]
+        return vals_list
 
     def _invoice_paid_hook(self):
         result = super()._invoice_paid_hook()
@@ -67,27 +92,29 @@ class AccountMove(models.Model):
         A posted document holds its earning (or claw-back) once; a document that is not
         posted holds none. Posting again after a reset never earns twice.
         """
-        Points = self.env["clinic.points.move"].sudo()
+        Points = self.env["clinic.points.move"]
         for move in self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund")):
             current = sum(move.sudo().clinic_points_move_ids.mapped("points"))
             if move.state == "posted" and not current:
                 vals = move._clinic_points_vals()
                 if vals:
-                    Points.create(vals)
+                    Points._clinic_record([vals])
             elif move.state != "posted" and current:
                 earnings = move.sudo().clinic_points_move_ids
-                Points.create(
-                    {
-                        "partner_id": earnings[0].partner_id.id,
-                        "company_id": move.company_id.id,
-                        "move_type": "reversal",
-                        "points": -current,
-                        "source_move_id": move.id,
-                        "reversed_move_id": earnings.filtered(lambda m: m.move_type == "earn")[-1:].id,
-                        "campaign_id": earnings.campaign_id[:1].id,
-                        "lot_id": earnings.filtered(lambda m: m.points > 0)[-1:].id,
-                        "source_ref": self.env._("%s reset to draft or cancelled", move.name),
-                    }
+                Points._clinic_record(
+                    [
+                        {
+                            "partner_id": earnings[0].partner_id.id,
+                            "company_id": move.company_id.id,
+                            "move_type": "reversal",
+                            "points": -current,
+                            "source_move_id": move.id,
+                            "reversed_move_id": earnings.filtered(lambda m: m.move_type == "earn")[-1:].id,
+                            "campaign_id": earnings.campaign_id[:1].id,
+                            "lot_id": earnings.filtered(lambda m: m.points > 0)[-1:].id,
+                            "source_ref": self.env._("%s reset to draft or cancelled", move.name),
+                        }
+                    ]
                 )
 
     def _clinic_points_vals(self):
@@ -192,17 +219,20 @@ class AccountMove(models.Model):
                     total=self.amount_total,
                 )
             )
-        redemption = self.env["clinic.points.move"].create(
-            {
-                "partner_id": member.id,
-                "company_id": company.id,
-                "move_type": "redeem",
-                "points": -points,
-                "redeemed_on_move_id": self.id,
-                "source_ref": self.name if self.name and self.name != "/" else self.env._("Draft invoice"),
-            }
+        redemption = self.env["clinic.points.move"]._clinic_record(
+            [
+                {
+                    "partner_id": member.id,
+                    "company_id": company.id,
+                    "move_type": "redeem",
+                    "points": -points,
+                    "discount_amount": discount,
+                    "redeemed_on_move_id": self.id,
+                    "source_ref": self.name if self.name and self.name != "/" else self.env._("Draft invoice"),
+                }
+            ]
         )
-        self.write(
+        as_flow(self).write(
             {
                 "invoice_line_ids": [
                     fields.Command.create(
@@ -212,6 +242,7 @@ class AccountMove(models.Model):
                             "quantity": 1,
                             "price_unit": -discount,
                             "tax_ids": [fields.Command.clear()],
+                            "clinic_points_redeem_id": redemption.id,
                         }
                     )
                 ]
@@ -219,11 +250,86 @@ class AccountMove(models.Model):
         )
         return redemption
 
-    def _clinic_restore_redeemed_points(self):
-        """A cancelled or deleted invoice gives back the points redeemed on it."""
-        for move in self:
-            redeemed = move.sudo().clinic_points_redeemed_ids
-            if sum(redeemed.mapped("points")) < 0:
-                redeemed.filtered(lambda m: m.move_type == "redeem" and not m.reversed_move_id)._reverse(
-                    source_ref=self.env._("Points back: %s cancelled", move.name)
+    def _clinic_active_redemptions(self):
+        """Points redeemed on these invoices and not given back yet."""
+        redeemed = self.sudo().clinic_points_redeemed_ids.filtered(lambda m: m.move_type == "redeem")
+        given_back = self.env["clinic.points.move"].sudo().search([("reversed_move_id", "in", redeemed.ids)])
+        return redeemed - given_back.reversed_move_id
+
+    def _clinic_check_points_discounts(self):
+        """A points discount is on an invoice exactly as long as its points are spent, for their value."""
+        for invoice in self.filtered(lambda m: m.move_type == "out_invoice"):
+            product = invoice.company_id.clinic_points_discount_product_id
+            lines = invoice.invoice_line_ids.filtered(
+                lambda line, p=product: line.clinic_points_redeem_id or (p and line.product_id == p)
+            )
+            redemptions = invoice._clinic_active_redemptions()
+            currency = invoice.currency_id
+            for line in lines:
+                redemption = line.sudo().clinic_points_redeem_id
+                if (
+                    redemption not in redemptions
+                    or currency.compare_amounts(line.price_total, -redemption.discount_amount)
+                    or currency.compare_amounts(line.price_subtotal, -redemption.discount_amount)
+                ):
+                    raise UserError(
+                        self.env._(
+                            "Line %(line)s of %(invoice)s is a points discount that no redemption of points pays "
+                            "for: remove it, and use Redeem Points to give a points discount.",
+                            line=line.name,
+                            invoice=invoice.display_name,
+                        )
+                    )
+            if redemptions - lines.clinic_points_redeem_id:
+                raise UserError(
+                    self.env._(
+                        "%s has points redeemed without their discount line: remove the redemption "
+                        "(delete the invoice or cancel it) and redeem again.",
+                        invoice.display_name,
+                    )
                 )
+
+    def _clinic_release_points_discounts(self):
+        """A cancelled invoice loses its points discount lines and gives their points back."""
+        for move in self.filtered(lambda m: m.state == "cancel"):
+            lines = move.invoice_line_ids.filtered("clinic_points_redeem_id")
+            as_flow(lines).with_context(check_move_validity=False).unlink()
+            move._clinic_restore_redeemed_points()
+
+    def _clinic_restore_redeemed_points(self):
+        """A cancelled or deleted invoice gives back the points redeemed on it, once."""
+        for move in self:
+            move._clinic_active_redemptions()._reverse(source_ref=self.env._("Points back: %s cancelled", move.name))
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    clinic_points_redeem_id = fields.Many2one(
+        "clinic.points.move", string="Points Redemption", readonly=True, copy=False, index="btree_not_null"
+    )
+
+    def write(self, vals):
+        if not in_flow(self.env) and DISCOUNT_LINE_FIELDS & set(vals) and self.filtered("clinic_points_redeem_id"):
+            raise UserError(
+                self.env._("A points discount line is worth the points redeemed: remove it to give the points back.")
+            )
+        if "clinic_points_redeem_id" in vals and not in_flow(self.env):
+            raise UserError(self.env._("A points discount line comes from redeeming points."))
+        return super().write(vals)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_flow(self.env) and any(vals.get("clinic_points_redeem_id") for vals in vals_list):
+            raise UserError(self.env._("A points discount line comes from redeeming points."))
+        return super().create(vals_list)
+
+    def unlink(self):
+        """Removing a points discount line gives its points back."""
+        redemptions = self.sudo().clinic_points_redeem_id
+        invoices = self.move_id
+        result = super().unlink()
+        for invoice in invoices:
+            given_back = invoice._clinic_active_redemptions() & redemptions
+            given_back._reverse(source_ref=self.env._("Points back: discount removed from %s", invoice.name or "/"))
+        return result

@@ -29,8 +29,10 @@ class ClinicGuardedMixin(models.AbstractModel):
     _name = "clinic.guarded.mixin"
     _description = "Clinic guarded model"
 
-    # Fields a user may give directly; None: every field (the model only wants the input checks).
+    # Fields a user may give directly; None: every field but ``_clinic_flow_fields``.
     _clinic_user_fields = None
+    # With ``_clinic_user_fields = None`` (models the clinic extends): the fields only flows write.
+    _clinic_flow_fields = ()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -63,30 +65,24 @@ class ClinicGuardedMixin(models.AbstractModel):
         """Values the application adds to a new record (its number...): override to complete ``vals``."""
         return vals
 
+    def _clinic_user_may_give(self, name, allowed):
+        """Whether a user may give field ``name`` directly (``allowed``: see _clinic_writable_fields)."""
+        field = self._fields.get(name)
+        if field is None or field._module not in CLINIC_MODULES or name == "id":
+            return True
+        return name not in self._clinic_flow_fields if allowed is None else name in allowed
+
     def _clinic_without_flow_defaults(self, allowed):
         """``self`` without the client's ``default_<field>`` context keys of fields it may not give."""
-        if allowed is None:
-            return self
         context = {
             key: value
             for key, value in self.env.context.items()
-            if not (
-                key.startswith("default_")
-                and key[8:] in self._fields
-                and key[8:] not in allowed
-                and self._fields[key[8:]]._module in CLINIC_MODULES
-            )
+            if not (key.startswith("default_") and not self._clinic_user_may_give(key[8:], allowed))
         }
         return self.with_env(self.env(context=context)) if len(context) != len(self.env.context) else self
 
     def _clinic_check_user_fields(self, vals, allowed):
-        if allowed is None:
-            return
-        refused = [
-            name
-            for name in vals
-            if name not in allowed and self._fields[name]._module in CLINIC_MODULES and name != "id"
-        ]
+        refused = [name for name in vals if not self._clinic_user_may_give(name, allowed)]
         if refused:
             labels = ", ".join(self._fields[name]._description_string(self.env) for name in refused)
             raise AccessError(

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from ..tools.flow import in_flow
 
 
 class ClinicPointsAllocation(models.Model):
@@ -16,6 +18,12 @@ class ClinicPointsAllocation(models.Model):
     _sql_constraints = [
         ("points_positive", "CHECK(points > 0)", "An allocation takes a positive number of points."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_flow(self.env):
+            raise AccessError(self.env._("Points allocations are part of the ledger: the ledger records them."))
+        return super().create(vals_list)
 
     def write(self, vals):
         if vals:

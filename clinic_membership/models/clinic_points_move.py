@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.flow import as_flow, in_flow
+
 SIGN_BY_TYPE = {"earn": 1, "redeem": -1, "expire": -1}
 
 
@@ -15,9 +17,11 @@ class ClinicPointsMove(models.Model):
     """
 
     _name = "clinic.points.move"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Points Ledger Entry"
     _order = "date desc, id desc"
     _rec_name = "source_ref"
+    _clinic_user_fields = ()
 
     partner_id = fields.Many2one("res.partner", string="Member", required=True, ondelete="restrict", index=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
@@ -37,7 +41,10 @@ class ClinicPointsMove(models.Model):
     points = fields.Integer(required=True, help="Signed: positive adds to the balance, negative takes from it.")
     expiry_date = fields.Date(help="Points of this row not used by then expire (positive rows only).")
     source_ref = fields.Char(string="Source", help="Reference of the document or event behind the row.")
-    reason = fields.Text(help="Why a manager adjusted the balance (required for adjustments).")
+    reason = fields.Text(
+        help="Why a manager adjusted the balance (required for adjustments).",
+        groups="clinic_membership.group_clinic_user",
+    )
     source_move_id = fields.Many2one(
         "account.move",
         string="Earning Document",
@@ -60,7 +67,16 @@ class ClinicPointsMove(models.Model):
     )
     product_id = fields.Many2one("product.product", string="Gift", ondelete="restrict")
     campaign_id = fields.Many2one("utm.campaign", ondelete="set null", index="btree_not_null")
-    user_id = fields.Many2one("res.users", string="Recorded by", default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Recorded by",
+        default=lambda self: self.env.user,
+        groups="clinic_membership.group_clinic_user",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    discount_amount = fields.Monetary(
+        string="Discount Given", readonly=True, help="For points redeemed on an invoice: the discount line's amount."
+    )
     allocation_ids = fields.One2many("clinic.points.allocation", "move_id", string="Lots Used")
     remaining_points = fields.Integer(
         compute="_compute_remaining_points",
@@ -100,9 +116,19 @@ class ClinicPointsMove(models.Model):
 
     # ------------------------------------------------------------------ creation
 
+    @api.model
+    def _clinic_record(self, vals_list):
+        """Record points ledger rows: the one way points move (earning, redemption, expiry, adjustment...)."""
+        return self.browse(as_flow(self.sudo()).create(vals_list).ids)
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not in_flow(self.env):
+            raise AccessError(
+                self.env._("Points are recorded by invoices, redemptions, campaigns, expiry and adjustments only.")
+            )
         for vals in vals_list:
+            self._clinic_check_values(vals)
             self._check_new_row(vals)
         partners = self.env["res.partner"].browse({vals["partner_id"] for vals in vals_list})
         partners._clinic_lock_points()
@@ -239,7 +265,7 @@ class ClinicPointsMove(models.Model):
             needed -= taken
             if not needed:
                 break
-        self.env["clinic.points.allocation"].sudo().create(allocations)
+        as_flow(self.env["clinic.points.allocation"].sudo()).create(allocations)
 
     # ------------------------------------------------------------------ helpers for other documents
 
@@ -269,7 +295,7 @@ class ClinicPointsMove(models.Model):
             }
             for move in self
         ]
-        return self.create(vals_list)
+        return self._clinic_record(vals_list)
 
     # ------------------------------------------------------------------ crons
 
@@ -301,7 +327,7 @@ class ClinicPointsMove(models.Model):
                     "source_ref": self.env._("Expiry of lot %s", lot_id),
                 }
             )
-        self.create(vals_list)
+        self._clinic_record(vals_list)
 
     @api.model
     def _expired_open_lots(self, today, partner_ids=None):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from ..tools.flow import in_flow
 
 
 class ClinicTierChange(models.Model):
@@ -25,6 +27,14 @@ class ClinicTierChange(models.Model):
     qualifying_spend = fields.Monetary(currency_field="currency_id")
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one("res.users", string="Changed by", default=lambda self: self.env.user)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_flow(self.env):
+            raise AccessError(
+                self.env._("Tier changes are recorded by enrolment, the evaluation and managers' changes.")
+            )
+        return super().create(vals_list)
 
     def write(self, vals):
         if vals:

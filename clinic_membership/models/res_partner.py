@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round
 
+from ..tools.flow import as_flow, in_flow
+
 CONSENT_CHANNELS = ("email", "sms", "phone", "wechat")
 
 DEMO_MEMBERS = [
@@ -83,8 +85,26 @@ DEMO_MEMBERS = [
 ]
 
 
+# Member fields only enrolment, leaving, the tier evaluation and the points ledger write (a manager
+# changes a tier by hand through ``write``, which hands it to the same flow).
+MEMBER_FLOW_FIELDS = (
+    "is_member",
+    "member_number",
+    "member_since",
+    "member_left_date",
+    "member_company_id",
+    "tier_id",
+    "qualifying_spend",
+    "points_balance",
+    "points_expiry_warned_until",
+    *(f"consent_{channel}_date" for channel in CONSENT_CHANNELS),
+)
+
+
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "clinic.guarded.mixin"]
+    _clinic_flow_fields = MEMBER_FLOW_FIELDS
 
     is_member = fields.Boolean(string="Member", readonly=True, copy=False, index=True)
     member_number = fields.Char(readonly=True, copy=False, index="btree_not_null")
@@ -154,33 +174,62 @@ class ResPartner(models.Model):
             if partner.referred_by_id and partner.referred_by_id.commercial_partner_id == partner.commercial_partner_id:
                 raise ValidationError(self.env._("A member cannot be referred by themselves."))
 
-    # ------------------------------------------------------------------ consent dates
+    # ------------------------------------------------------------------ ORM
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._stamp_consent_dates(vals)
-        return super().create(vals_list)
+        if not in_flow(self.env) and any("tier_locked_until" in vals for vals in vals_list):
+            self._check_can_lock_tier()
+        partners = super().create(vals_list)
+        for partner, vals in zip(partners, vals_list, strict=True):
+            partner._stamp_consent_dates(vals)
+        return partners
 
     def write(self, vals):
-        if (
-            "tier_locked_until" in vals
-            and not self.env.su
-            and not self.env.user.has_group("clinic_membership.group_clinic_manager")
-        ):
-            raise AccessError(self.env._("Only a Clinic Manager can lock a member's tier."))
-        self._stamp_consent_dates(vals)
+        if in_flow(self.env) or "tier_id" not in vals:
+            return self._write_member(vals)
+        # a manager's change of tier by hand: the same flow as the evaluation's, logged as manual
+        self._check_can_change_tier()
+        self._clinic_check_values(vals)
+        vals = dict(vals)
+        tier = self.env["clinic.membership.tier"].browse(vals.pop("tier_id"))
+        result = self._write_member(vals) if vals else True
+        self._clinic_set_tier(tier, "manual")
+        return result
+
+    def _write_member(self, vals):
+        if "tier_locked_until" in vals and not in_flow(self.env):
+            self._check_can_lock_tier()
         tier_change = self._prepare_tier_change(vals) if "tier_id" in vals else None
         result = super().write(vals)
+        self._stamp_consent_dates(vals)
         if tier_change:
             self._log_tier_change(*tier_change)
         return result
 
+    def _check_can_lock_tier(self):
+        if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+            raise AccessError(self.env._("Only a Clinic Manager can lock a member's tier."))
+
+    def _check_can_change_tier(self):
+        if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+            raise AccessError(self.env._("Only a Clinic Manager can change a member's tier by hand."))
+        if any(not partner.is_member for partner in self):
+            raise UserError(self.env._("Enrol the contact as a member before giving it a tier."))
+
+    def _clinic_set_tier(self, tier, reason):
+        """The only way a tier changes: enrolment, evaluation, leaving, or a manager's change (logged)."""
+        return as_flow(self).with_context(clinic_tier_reason=reason).write({"tier_id": tier.id})
+
     def _stamp_consent_dates(self, vals):
         today = fields.Date.context_today(self)
-        for channel in CONSENT_CHANNELS:
-            if f"consent_{channel}" in vals:
-                vals[f"consent_{channel}_date"] = today if vals[f"consent_{channel}"] else False
+        dates = {
+            f"consent_{channel}_date": today if vals[f"consent_{channel}"] else False
+            for channel in CONSENT_CHANNELS
+            if f"consent_{channel}" in vals
+        }
+        if dates:
+            as_flow(self).write(dates)
 
     def _clinic_has_consent(self, channel):
         self.ensure_one()
@@ -192,12 +241,6 @@ class ResPartner(models.Model):
         """Who changes tier with ``vals``, and from which tiers; checks the right to change it."""
         new_tier = self.env["clinic.membership.tier"].browse(vals["tier_id"])
         reason = self.env.context.get("clinic_tier_reason", "manual")
-        if (
-            reason == "manual"
-            and not self.env.su
-            and not self.env.user.has_group("clinic_membership.group_clinic_manager")
-        ):
-            raise AccessError(self.env._("Only a Clinic Manager can change a member's tier by hand."))
         changed = self.filtered(lambda p: p.tier_id != new_tier)
         reasons = dict(self.env["clinic.tier.change"]._fields["reason"]._description_selection(self.env))
         changed._track_set_log_message(self.env._("Tier change: %s", reasons[reason]))
@@ -264,7 +307,7 @@ class ResPartner(models.Model):
             elif allow_downgrade and not (locked_until and locked_until >= today):
                 to_write[(target.id, "downgrade")].append(partner_id)
         for (tier_id, reason), ids in to_write.items():
-            self.browse(ids).with_context(clinic_tier_reason=reason).sudo().write({"tier_id": tier_id})
+            self.browse(ids).sudo()._clinic_set_tier(self.env["clinic.membership.tier"].browse(tier_id), reason)
         return sum(len(ids) for ids in to_write.values())
 
     @api.model
@@ -348,7 +391,7 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         for partner in self:
             same_company = partner.member_company_id == company
-            partner.sudo().write(
+            as_flow(partner).sudo().write(
                 {
                     "is_member": True,
                     "member_company_id": company.id,
@@ -359,7 +402,7 @@ class ResPartner(models.Model):
                     "member_left_date": False,
                 }
             )
-        self.with_context(clinic_tier_reason="enrol").sudo().write({"tier_id": tiers[0].id})
+        self.sudo()._clinic_set_tier(tiers[0], "enrol")
         self._clinic_evaluate_tiers(company, self.ids, allow_downgrade=False)
         return True
 
@@ -386,8 +429,8 @@ class ResPartner(models.Model):
         for partner in self:
             if not partner.is_member:
                 raise UserError(self.env._("%s is not a member.", partner.name))
-        self.with_context(clinic_tier_reason="leave").sudo().write({"tier_id": False})
-        self.sudo().write({"is_member": False, "member_left_date": fields.Date.context_today(self)})
+        self.sudo()._clinic_set_tier(self.env["clinic.membership.tier"], "leave")
+        as_flow(self).sudo().write({"is_member": False, "member_left_date": fields.Date.context_today(self)})
         return True
 
     # ------------------------------------------------------------------ points
@@ -395,7 +438,9 @@ class ResPartner(models.Model):
     def _clinic_lock_points(self):
         """Serialise changes to these members' points: concurrent spenders wait for each other."""
         if self.ids:
-            self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id FOR UPDATE", self.ids))
+            self.env.cr.execute(
+                SQL("SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", self.ids)
+            )
 
     def action_view_points(self):
         self.ensure_one()
@@ -419,7 +464,7 @@ class ResPartner(models.Model):
                 points, first_date, last_date = expiring[partner.id]
                 if partner.email and template:
                     template.with_context(expiring_points=points, expiry_date=first_date).send_mail(partner.id)
-                partner.sudo().points_expiry_warned_until = last_date
+                as_flow(partner).sudo().write({"points_expiry_warned_until": last_date})
 
     @api.model
     def _points_expiring(self, company, today, horizon):

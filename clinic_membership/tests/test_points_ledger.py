@@ -11,14 +11,16 @@ from .common import ClinicMembershipCase
 @tagged("post_install", "-at_install")
 class TestPointsLedger(ClinicMembershipCase):
     def earn_lot(self, member, points, earned_on, expires_on):
-        return self.env["clinic.points.move"].create(
-            {
-                "partner_id": member.id,
-                "move_type": "earn",
-                "points": points,
-                "date": earned_on,
-                "expiry_date": expires_on,
-            }
+        return self.env["clinic.points.move"]._clinic_record(
+            [
+                {
+                    "partner_id": member.id,
+                    "move_type": "earn",
+                    "points": points,
+                    "date": earned_on,
+                    "expiry_date": expires_on,
+                }
+            ]
         )
 
     def test_earn_on_posting_at_tier_rate(self):
@@ -36,7 +38,7 @@ class TestPointsLedger(ClinicMembershipCase):
 
     def test_earn_uses_untaxed_company_currency_amount(self):
         member = self.create_member()
-        member.sudo().with_context(clinic_tier_reason="upgrade").write({"tier_id": self.tier_gold.id})
+        member._clinic_set_tier(self.tier_gold, "upgrade")
         tax = self.env["account.tax"].search(
             [
                 ("type_tax_use", "=", "sale"),
@@ -73,7 +75,7 @@ class TestPointsLedger(ClinicMembershipCase):
 
     def test_full_credit_note_claws_back_exactly(self):
         member = self.create_member()
-        member.sudo().with_context(clinic_tier_reason="upgrade").write({"tier_id": self.tier_silver.id})
+        member._clinic_set_tier(self.tier_silver, "upgrade")
         invoice = self.create_invoice(member, 999)
         self.assertEqual(invoice.clinic_points_earned, 1198)  # 999 x 1.2 = 1198.8
         refund = self.credit_note(invoice)
@@ -112,17 +114,19 @@ class TestPointsLedger(ClinicMembershipCase):
         ]
         for vals in cases:
             with self.assertRaises(ValidationError):
-                Points.create({"partner_id": member.id, **vals})
+                Points._clinic_record([{"partner_id": member.id, **vals}])
         with self.assertRaisesRegex(ValidationError, "needs a member and a type"):
-            Points.create({"move_type": "earn", "points": 5})
-        with self.assertRaisesRegex(ValidationError, "needs a member and a type"):
-            Points.create({"partner_id": member.id, "move_type": "bonus", "points": 5})
+            Points._clinic_record([{"move_type": "earn", "points": 5}])
+        with self.assertRaisesRegex(ValidationError, "not one of the allowed values"):
+            Points._clinic_record([{"partner_id": member.id, "move_type": "bonus", "points": 5}])
         self.assertFalse(Points.search([("partner_id", "=", member.id)]))
 
     def test_points_only_for_members(self):
         partner = self.env["res.partner"].create({"name": "Not a member"})
         with self.assertRaisesRegex(ValidationError, "not a member"):
-            self.env["clinic.points.move"].create({"partner_id": partner.id, "move_type": "earn", "points": 10})
+            self.env["clinic.points.move"]._clinic_record(
+                [{"partner_id": partner.id, "move_type": "earn", "points": 10}]
+            )
 
     def test_adjustment_needs_manager_and_reason(self):
         member = self.create_member()
@@ -130,8 +134,8 @@ class TestPointsLedger(ClinicMembershipCase):
         with self.assertRaises(AccessError):
             wizard.create({"partner_id": member.id, "points": 50, "reason": "gift"}).action_adjust()
         with self.assertRaisesRegex(ValidationError, "reason"):
-            self.env["clinic.points.move"].with_user(self.manager).create(
-                {"partner_id": member.id, "move_type": "adjust", "points": 50, "reason": "  "}
+            self.env["clinic.points.move"].with_user(self.manager)._clinic_record(
+                [{"partner_id": member.id, "move_type": "adjust", "points": 50, "reason": "  "}]
             )
         form = Form(self.env["clinic.points.adjust"].with_user(self.manager).with_context(default_partner_id=member.id))
         form.points = 50
@@ -217,7 +221,9 @@ class TestPointsLedger(ClinicMembershipCase):
         old = self.earn_lot(member, 100, date(2024, 1, 10), date(2025, 1, 10))
         new = self.earn_lot(member, 70, date(2024, 6, 1), date(2026, 6, 1))
         with freeze_time("2024-12-01"):
-            Points.create({"partner_id": member.id, "move_type": "redeem", "points": -130, "source_ref": "gift"})
+            Points._clinic_record(
+                [{"partner_id": member.id, "move_type": "redeem", "points": -130, "source_ref": "gift"}]
+            )
         # the redemption used the lot that expires first, then the next
         self.assertEqual((old.remaining_points, new.remaining_points), (0, 40))
         with freeze_time("2026-06-02"):
@@ -234,7 +240,7 @@ class TestPointsLedger(ClinicMembershipCase):
         first = self.earn_lot(member, 100, date(2024, 1, 1), date(2024, 12, 31))
         self.earn_lot(member, 50, date(2024, 3, 1), date(2025, 2, 28))
         with freeze_time("2024-06-01"):
-            Points.create({"partner_id": member.id, "move_type": "redeem", "points": -30})
+            Points._clinic_record([{"partner_id": member.id, "move_type": "redeem", "points": -30}])
         with freeze_time("2025-01-15"):
             Points._cron_expire_points()
         self.assertBalanceIsLedger(member, 50)

@@ -73,9 +73,7 @@ class TestTierEvaluation(ClinicMembershipCase):
 
     def test_manager_lock_holds_the_tier(self):
         member = self.create_member()
-        member.sudo().with_context(clinic_tier_reason="manual").write(
-            {"tier_id": self.tier_gold.id, "tier_locked_until": date(2030, 12, 31)}
-        )
+        member.write({"tier_id": self.tier_gold.id, "tier_locked_until": date(2030, 12, 31)})
         with freeze_time("2030-06-01"):
             self.env["res.partner"]._clinic_evaluate_tiers(self.company)
         self.assertEqual(member.tier_id, self.tier_gold)

@@ -4,6 +4,7 @@ from odoo.exceptions import UserError, ValidationError
 
 class ClinicPointsRedeem(models.TransientModel):
     _name = "clinic.points.redeem"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Redeem Member Points"
 
     partner_id = fields.Many2one("res.partner", string="Member", required=True, domain=[("is_member", "=", True)])
@@ -38,25 +39,30 @@ class ClinicPointsRedeem(models.TransientModel):
 
     def action_redeem(self):
         self.ensure_one()
-        if self.points <= 0:
-            raise ValidationError(self.env._("Redeem a positive number of points."))
         if self.redeem_for == "invoice":
+            if self.points <= 0:
+                raise ValidationError(self.env._("Redeem a positive number of points."))
             if not self.invoice_id:
                 raise UserError(self.env._("Choose the draft invoice that receives the discount."))
             self.invoice_id._clinic_add_points_discount(self.partner_id, self.points)
             return self.invoice_id._get_records_action()
         if not self.product_id or self.quantity <= 0:
             raise UserError(self.env._("Choose the gift and a positive quantity."))
-        self.env["clinic.points.move"].create(
-            {
-                "partner_id": self.partner_id.id,
-                "company_id": self.company_id.id,
-                "move_type": "redeem",
-                "points": -self.points,
-                "product_id": self.product_id.id,
-                "source_ref": self.env._(
-                    "Gift: %(qty)s x %(gift)s", qty=self.quantity, gift=self.product_id.display_name
-                ),
-            }
+        cost = self.product_id.clinic_points_cost
+        if cost <= 0:
+            raise UserError(self.env._("%s is not a gift redeemable with points.", self.product_id.display_name))
+        self.env["clinic.points.move"]._clinic_record(
+            [
+                {
+                    "partner_id": self.partner_id.id,
+                    "company_id": (self.partner_id.member_company_id or self.company_id).id,
+                    "move_type": "redeem",
+                    "points": -cost * self.quantity,  # what the gift costs, whatever was typed
+                    "product_id": self.product_id.id,
+                    "source_ref": self.env._(
+                        "Gift: %(qty)s x %(gift)s", qty=self.quantity, gift=self.product_id.display_name
+                    ),
+                }
+            ]
         )
         return {"type": "ir.actions.act_window_close"}

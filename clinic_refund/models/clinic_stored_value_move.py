@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
 MOVE_TYPES = [
@@ -94,7 +94,7 @@ class ClinicStoredValueMove(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not in_flow(self.env):
-            raise UserError(
+            raise AccessError(
                 self.env._("Stored value rows are recorded by top-ups, payments, refunds and adjustments only.")
             )
         return super().create(vals_list)

@@ -10,6 +10,7 @@ import time
 from figures import record_figure
 
 from odoo import fields
+from odoo.addons.clinic_membership.tools.flow import as_flow
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
@@ -125,7 +126,7 @@ class TestBenchTierEvaluation(TransactionCase):
             spend = sum(moves.mapped("amount_untaxed_signed"))
             tier = Tier._tier_for_spend(self.tiers, spend)
             if tier != partner.tier_id or partner.qualifying_spend != spend:
-                partner.with_context(clinic_tier_reason="upgrade").write(
+                as_flow(partner).with_context(clinic_tier_reason="upgrade").write(
                     {"qualifying_spend": spend, "tier_id": tier.id}
                 )
 

@@ -7,6 +7,7 @@ class ClinicCampaignGrant(models.Model):
     """What a campaign gave one member for one period: the log that makes the automations idempotent."""
 
     _name = "clinic.campaign.grant"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Campaign Grant"
     _order = "date desc, id desc"
     _rec_name = "campaign_id"

@@ -5,6 +5,7 @@ class ClinicFollowupPlan(models.Model):
     """A post-treatment follow-up plan (术后回访): steps scheduled after a procedure is invoiced."""
 
     _name = "clinic.followup.plan"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Follow-up Plan"
     _order = "name"
 

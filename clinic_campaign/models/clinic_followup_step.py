@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 
 class ClinicFollowupStep(models.Model):
     _name = "clinic.followup.step"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Follow-up Step"
     _order = "plan_id, day_offset, sequence, id"
 

@@ -10,6 +10,7 @@ class ClinicFollowupTask(models.Model):
     """One step of a follow-up plan scheduled for a member after an invoiced procedure."""
 
     _name = "clinic.followup.task"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Scheduled Follow-up"
     _order = "date_due, id"
 

@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 
 class EventEvent(models.Model):
-    _inherit = "event.event"
+    _name = "event.event"
+    _inherit = ["event.event", "clinic.guarded.mixin"]
 
     allowed_tier_ids = fields.Many2many(
         "clinic.membership.tier",

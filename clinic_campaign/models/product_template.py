@@ -3,7 +3,8 @@ from odoo.exceptions import ValidationError
 
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _name = "product.template"
+    _inherit = ["product.template", "clinic.guarded.mixin"]
 
     clinic_is_procedure = fields.Boolean(
         string="Procedure", help="A treatment or surgery after which the patient is followed up (术后回访)."

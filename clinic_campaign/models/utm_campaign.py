@@ -47,7 +47,8 @@ SKIPPED_STATES = ("no_consent", "no_email")
 
 
 class UtmCampaign(models.Model):
-    _inherit = "utm.campaign"
+    _name = "utm.campaign"
+    _inherit = ["utm.campaign", "clinic.guarded.mixin"]
 
     clinic_campaign_type = fields.Selection(CAMPAIGN_TYPES, index=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)

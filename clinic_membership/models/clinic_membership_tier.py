@@ -8,6 +8,7 @@ from odoo.tools import float_compare
 
 class ClinicMembershipTier(models.Model):
     _name = "clinic.membership.tier"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Membership Tier"
     _order = "company_id, sequence, min_spend, id"
 

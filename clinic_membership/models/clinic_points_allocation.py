@@ -8,6 +8,7 @@ class ClinicPointsAllocation(models.Model):
     """Which earned lot a deduction (redeem, expire, claw-back) used: FIFO by expiry date."""
 
     _name = "clinic.points.allocation"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Points Lot Allocation"
     _order = "id"
 

@@ -6,6 +6,7 @@ from ..tools.flow import in_flow
 
 class ClinicTierChange(models.Model):
     _name = "clinic.tier.change"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Member Tier Change"
     _order = "date desc, id desc"
 

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _name = "product.template"
+    _inherit = ["product.template", "clinic.guarded.mixin"]
 
     clinic_points_cost = fields.Integer(
         string="Gift for Points", help="Points a member redeems for one unit of this gift (0: not a gift)."

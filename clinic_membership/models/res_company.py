@@ -4,7 +4,8 @@ from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "clinic.guarded.mixin"]
 
     clinic_spend_window = fields.Selection(
         [

@@ -381,7 +381,12 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ enrolment
 
+    def _check_clinic_staff(self):
+        if not self.env.user.has_group("clinic_membership.group_clinic_user"):
+            raise AccessError(self.env._("Only clinic staff enrol members or end a membership."))
+
     def action_enrol_member(self):
+        self._check_clinic_staff()
         company = self.env.company
         tiers = self.env["clinic.membership.tier"]._tiers_by_company(company)
         if not tiers:
@@ -426,6 +431,7 @@ class ResPartner(models.Model):
             )
 
     def action_leave_membership(self):
+        self._check_clinic_staff()
         for partner in self:
             if not partner.is_member:
                 raise UserError(self.env._("%s is not a member.", partner.name))

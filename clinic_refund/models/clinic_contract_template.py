@@ -18,6 +18,7 @@ CONSUMPTION_ORDERS = [
 
 class ClinicContractTemplate(models.Model):
     _name = "clinic.contract.template"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Prepaid Contract Template"
     _order = "sequence, name, id"
 

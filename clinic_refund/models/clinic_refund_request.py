@@ -308,6 +308,19 @@ class ClinicRefundRequest(models.Model):
         as_flow(self.review_ids).unlink()
         return super().unlink()
 
+    @api.constrains("request_date", "contract_id")
+    def _check_request_date(self):
+        """The day the member asked: never in the future, never before the contract was signed."""
+        today = fields.Date.context_today(self)
+        for request in self:
+            if request.request_date > today:
+                raise ValidationError(self.env._("A refund request cannot be dated in the future."))
+            signed = request.contract_id.date_signed
+            if signed and request.request_date < signed:
+                raise ValidationError(
+                    self.env._("A refund request cannot be dated before its contract was signed (%s).", signed)
+                )
+
     def _check_contract_partner(self):
         for request in self:
             if request.contract_id.partner_id.commercial_partner_id != request.partner_id.commercial_partner_id:

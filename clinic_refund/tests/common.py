@@ -55,6 +55,14 @@ class StoredValueCase(TransactionCase):
             "sv_frontdesk",
             groups="base.group_user,clinic_membership.group_clinic_user,account.group_account_invoice",
         )
+        cls.accountant = new_test_user(
+            cls.env,
+            "rf_accountant",
+            groups="base.group_user,clinic_membership.group_clinic_accountant,account.group_account_manager",
+        )
+        cls.director = new_test_user(
+            cls.env, "rf_director", groups="base.group_user,clinic_membership.group_clinic_director"
+        )
         cls.today = fields.Date.context_today(cls.env.user)
 
     def setUp(self):
@@ -147,6 +155,45 @@ class StoredValueCase(TransactionCase):
         wizard = form.save()
         wizard.action_confirm()
         return invoice.clinic_stored_value_move_ids.sorted("id")[-1:]
+
+    def file_request(
+        self, contract, reason="dissatisfied", user=None, evidence=("contract", "payment_voucher"), **vals
+    ):
+        return (
+            self.env["clinic.refund.request"]
+            .with_user(user or self.frontdesk)
+            .create(
+                {
+                    "partner_id": contract.partner_id.id,
+                    "contract_id": contract.id,
+                    "reason": reason,
+                    "request_date": self.today,
+                    "evidence_ids": [
+                        Command.create(
+                            {
+                                "evidence_type": kind,
+                                "datas": base64.b64encode(b"%PDF-1.4 evidence"),
+                                "filename": f"{kind}.pdf",
+                            }
+                        )
+                        for kind in evidence
+                    ],
+                    **vals,
+                }
+            )
+        )
+
+    def consumed_contract(self, principal=3000.0, bonus=1000.0, consumed=1000.0, **terms):
+        contract = self.active_contract(principal=principal, bonus=bonus, **terms)
+        if consumed:
+            self.pay(self.create_invoice(consumed), consumed, contract)
+        return contract
+
+    def pay_refund(self, request, user=None):
+        wizard = Form(
+            self.env["clinic.refund.pay"].with_user(user or self.accountant).with_context(default_request_id=request.id)
+        ).save()
+        return wizard.action_confirm()
 
     def liability_balance(self, partner=None):
         lines = self.env["account.move.line"].search(

@@ -1,8 +1,7 @@
-import base64
 from datetime import timedelta
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, freeze_time, new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from .common import StoredValueCase
 
@@ -15,56 +14,6 @@ class TestRefundRequest(StoredValueCase):
         cls.manager_2 = new_test_user(
             cls.env, "rf_manager_2", groups="base.group_user,clinic_membership.group_clinic_manager"
         )
-        cls.director = new_test_user(
-            cls.env, "rf_director", groups="base.group_user,clinic_membership.group_clinic_director"
-        )
-        cls.accountant = new_test_user(
-            cls.env,
-            "rf_accountant",
-            groups="base.group_user,clinic_membership.group_clinic_accountant,account.group_account_manager",
-        )
-
-    def file_request(
-        self, contract, reason="dissatisfied", user=None, evidence=("contract", "payment_voucher"), **vals
-    ):
-        request = (
-            self.env["clinic.refund.request"]
-            .with_user(user or self.frontdesk)
-            .create(
-                {
-                    "partner_id": contract.partner_id.id,
-                    "contract_id": contract.id,
-                    "reason": reason,
-                    "request_date": self.today,
-                    "evidence_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "evidence_type": kind,
-                                "datas": base64.b64encode(b"%PDF-1.4 evidence"),
-                                "filename": f"{kind}.pdf",
-                            },
-                        )
-                        for kind in evidence
-                    ],
-                    **vals,
-                }
-            )
-        )
-        return request
-
-    def consumed_contract(self, principal=3000.0, bonus=1000.0, consumed=1000.0, **terms):
-        contract = self.active_contract(principal=principal, bonus=bonus, **terms)
-        if consumed:
-            self.pay(self.create_invoice(consumed), consumed, contract)
-        return contract
-
-    def pay_refund(self, request, user=None):
-        wizard = Form(
-            self.env["clinic.refund.pay"].with_user(user or self.accountant).with_context(default_request_id=request.id)
-        ).save()
-        return wizard.action_confirm()
 
     # ------------------------------------------------------------------ one tier
 

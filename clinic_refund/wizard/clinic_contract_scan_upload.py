@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 
 class ClinicContractScanUpload(models.TransientModel):
     _name = "clinic.contract.scan.upload"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Upload a Signed Paper Contract"
 
     contract_id = fields.Many2one("clinic.prepaid.contract", required=True, readonly=True)

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 
 class ClinicRefundPay(models.TransientModel):
     _name = "clinic.refund.pay"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Pay a Refund"
 
     request_id = fields.Many2one("clinic.refund.request", required=True)

@@ -6,6 +6,7 @@ from odoo.tools.misc import xlsxwriter
 
 class ClinicStoredValueReconciliation(models.TransientModel):
     _name = "clinic.stored.value.reconciliation"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Stored Value Reconciliation"
 
     date = fields.Date(string="At Date", required=True, default=fields.Date.context_today)
@@ -139,6 +140,7 @@ class ClinicStoredValueReconciliation(models.TransientModel):
 
 class ClinicStoredValueReconciliationLine(models.TransientModel):
     _name = "clinic.stored.value.reconciliation.line"
+    _inherit = ["clinic.guarded.mixin"]
     _description = "Stored Value Reconciliation Line"
     _order = "has_difference desc, partner_id"
 

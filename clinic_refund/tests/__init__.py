@@ -11,3 +11,5 @@ from . import test_portal
 from . import test_menus
 from . import test_refund_policy
 from . import test_refund_request
+from . import test_hostile_stored_value
+from . import test_hostile_rpc

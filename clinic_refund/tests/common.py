@@ -48,12 +48,14 @@ class StoredValueCase(TransactionCase):
         cls.manager = new_test_user(
             cls.env,
             "sv_manager",
-            groups="base.group_user,clinic_membership.group_clinic_manager,account.group_account_invoice",
+            groups="base.group_user,base.group_partner_manager,clinic_membership.group_clinic_manager,"
+            "account.group_account_invoice",
         )
         cls.frontdesk = new_test_user(
             cls.env,
             "sv_frontdesk",
-            groups="base.group_user,clinic_membership.group_clinic_user,account.group_account_invoice",
+            groups="base.group_user,base.group_partner_manager,clinic_membership.group_clinic_user,"
+            "account.group_account_invoice",
         )
         cls.accountant = new_test_user(
             cls.env,

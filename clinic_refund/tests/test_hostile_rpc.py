@@ -1,0 +1,182 @@
+"""The attacks, made the way a hostile user makes them: JSON-RPC calls of the web client's own routes.
+
+Every refused call answers with one of Odoo's clean errors (never a database or Python error), and
+nothing moved; the legitimate call beside them goes through.
+"""
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException
+
+from .test_hostile_stored_value import HostileCase
+
+CLEAN_ERRORS = {"odoo.exceptions.AccessError", "odoo.exceptions.UserError", "odoo.exceptions.ValidationError"}
+
+
+@tagged("post_install", "-at_install")
+class TestHostileRpc(HttpCase, HostileCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for user in (cls.frontdesk, cls.manager, cls.accountant, cls.portal):
+            user.password = cls.password_of(user)
+
+    @staticmethod
+    def password_of(user):
+        return f"{user.login}-Secret-2026"
+
+    def call(self, user, model, method, *args, **kwargs):
+        self.authenticate(user.login, self.password_of(user))
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def assertRpcRefused(self, user, model, method, *args, **kwargs):
+        before = self.money()
+        with self.assertRaises(JsonRpcException) as caught:
+            self.call(user, model, method, *args, **kwargs)
+        self.assertIn(str(caught.exception), CLEAN_ERRORS, "a clean refusal, not a database or Python error")
+        self.assertEqual(self.money(), before)
+
+    def test_ledger_state_and_reviews_over_rpc(self):
+        contract = self.active_contract()
+        forged_context = {"clinic_flow": True, "skip_validation_check": True, "clinic_tier_reason": "upgrade"}
+        self.assertRpcRefused(
+            self.frontdesk,
+            "clinic.stored.value.move",
+            "create",
+            [{"contract_id": contract.id, "move_type": "topup", "amount_principal": 50000.0}],
+            context=forged_context,
+        )
+        self.assertRpcRefused(
+            self.frontdesk,
+            "clinic.stored.value.move",
+            "_post_rows",
+            [{"contract_id": contract.id, "move_type": "topup", "amount_principal": 50000.0}],
+        )
+        self.assertRpcRefused(
+            self.frontdesk,
+            "clinic.prepaid.contract",
+            "write",
+            [contract.id],
+            {"state": "draft"},
+            context=forged_context,
+        )
+        request = self.file_request(self.consumed_contract())
+        request.action_submit()
+        self.assertRpcRefused(
+            self.accountant,
+            "clinic.refund.request",
+            "write",
+            [request.id],
+            {"state": "approved"},
+            context=forged_context,
+        )
+        self.assertRpcRefused(
+            self.frontdesk,
+            "tier.review",
+            "write",
+            request.review_ids.ids,
+            {"status": "approved"},
+            context=forged_context,
+        )
+        self.assertRpcRefused(self.frontdesk, "tier.review", "unlink", request.review_ids.ids)
+        self.assertRpcRefused(self.frontdesk, "clinic.refund.request", "restart_validation", [request.id])
+
+    def test_member_fields_and_points_over_rpc(self):
+        member = self.env["res.partner"].create({"name": "RPC member"})
+        member.action_enrol_member()
+        gold = self.env.ref("clinic_membership.tier_gold")
+        self.assertRpcRefused(self.frontdesk, "res.partner", "write", [member.id], {"points_balance": 1000000})
+        self.assertRpcRefused(self.frontdesk, "res.partner", "write", [member.id], {"qualifying_spend": 999999.0})
+        self.assertRpcRefused(
+            self.frontdesk,
+            "res.partner",
+            "write",
+            [member.id],
+            {"tier_id": gold.id},
+            context={"clinic_tier_reason": "upgrade", "clinic_flow": True},
+        )
+        self.assertRpcRefused(
+            self.frontdesk,
+            "clinic.points.move",
+            "create",
+            [{"partner_id": member.id, "move_type": "earn", "points": 1000000}],
+        )
+        self.assertRpcRefused(self.frontdesk, "res.partner", "create", [{"name": "Half member", "tier_id": gold.id}])
+        created = self.call(
+            self.frontdesk,
+            "res.partner",
+            "create",
+            [{"name": "Kanban quick create"}],
+            context={"default_tier_id": gold.id},
+        )
+        self.assertFalse(self.env["res.partner"].browse(created).tier_id, "no half member from a context default")
+
+    def test_bad_input_over_rpc_gets_a_clean_error(self):
+        contract = self.active_contract()
+        for amount in (float("nan"), float("inf"), "abc", [1], 1e15):
+            with self.subTest(amount=amount):
+                self.assertRpcRefused(
+                    self.frontdesk,
+                    "clinic.stored.value.topup",
+                    "create",
+                    [{"contract_id": contract.id, "journal_id": self.bank_journal.id, "amount": amount}],
+                )
+        self.assertRpcRefused(
+            self.manager,
+            "clinic.prepaid.contract",
+            "create",
+            [{"partner_id": self.partner.id, "cooling_off_days": 2**40}],
+        )
+        self.assertRpcRefused(
+            self.frontdesk,
+            "clinic.stored.value.topup",
+            "create",
+            [{"contract_id": contract.id, "journal_id": self.bank_journal.id, "date": "2026-02-30"}],
+        )
+
+    def test_portal_and_gl_over_rpc(self):
+        contract = self.active_contract(partner=self.portal.partner_id)
+        contract.note = "staff only"
+        self.assertRpcRefused(self.portal, "clinic.prepaid.contract", "read", [contract.id], ["note"])
+        self.assertEqual(
+            self.call(self.portal, "clinic.prepaid.contract", "read", [contract.id], ["balance_principal"])[0][
+                "balance_principal"
+            ],
+            3000.0,
+        )
+        misc = self.env["account.journal"].search(
+            [("company_id", "=", self.company.id), ("type", "=", "general")], limit=1
+        )
+        entry = self.call(
+            self.accountant,
+            "account.move",
+            "create",
+            [
+                {
+                    "move_type": "entry",
+                    "journal_id": misc.id,
+                    "line_ids": [
+                        Command.create({"account_id": self.liability.id, "partner_id": self.partner.id, "credit": 500}),
+                        Command.create({"account_id": self.bank_journal.default_account_id.id, "debit": 500}),
+                    ],
+                }
+            ],
+        )
+        self.assertRpcRefused(self.accountant, "account.move", "action_post", entry)
+
+    def test_front_desk_top_up_over_rpc(self):
+        contract = self.create_contract(principal=3000.0, bonus=0.0)
+        self.upload_scan(contract)
+        contract.action_activate()
+        wizard = self.call(
+            self.frontdesk,
+            "clinic.stored.value.topup",
+            "create",
+            [{"contract_id": contract.id, "journal_id": self.bank_journal.id}],
+        )
+        self.call(self.frontdesk, "clinic.stored.value.topup", "action_confirm", wizard)
+        self.assertEqual(contract.balance_principal, 3000.0)
+        self.assertEqual(self.liability_balance(), 3000.0)

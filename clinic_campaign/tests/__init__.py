@@ -7,3 +7,4 @@ from . import test_followup
 from . import test_newsletter
 from . import test_security
 from . import test_ui
+from . import test_hostile_campaign

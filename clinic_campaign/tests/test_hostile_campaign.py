@@ -1,0 +1,51 @@
+"""Campaign grants, results and attendance points as a hostile user tries them."""
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import ClinicCampaignCase
+
+
+@tagged("post_install", "-at_install")
+class TestHostileCampaign(ClinicCampaignCase):
+    def points_of(self, member):
+        return sum(self.env["clinic.points.move"].search([("partner_id", "=", member.id)]).mapped("points"))
+
+    def test_grants_are_a_history_nobody_writes(self):
+        campaign = self.create_campaign("holiday", bonus_points=10, date_start=self.today)
+        member = self.create_member("节日 Holiday")
+        self.env["utm.campaign"]._cron_clinic_automations()
+        grant = self.grants(campaign, member)
+        self.assertEqual(len(grant), 1)
+        for user in (self.frontdesk, self.manager, self.env.user):
+            with self.assertRaises(UserError):
+                grant.with_user(user).unlink()
+            with self.assertRaises(UserError):
+                grant.with_user(user).write({"period_key": "another"})
+            with self.assertRaises(UserError):
+                self.env["clinic.campaign.grant"].with_user(user).with_context(clinic_flow=True).create(
+                    {"campaign_id": campaign.id, "partner_id": member.id, "period_key": "forged"}
+                )
+        self.env["utm.campaign"]._cron_clinic_automations()
+        self.assertEqual(len(self.grants(campaign, member)), 1, "deleting a grant to be granted twice is refused")
+        self.assertEqual(self.points_of(member), 10)
+
+    def test_results_are_counted_not_typed(self):
+        campaign = self.create_campaign("holiday", bonus_points=10, date_start=self.today)
+        for user in (self.manager, self.env.user):
+            with self.assertRaisesRegex(UserError, "counted by the clinic"):
+                campaign.with_user(user).write({"clinic_revenue": 1e9, "clinic_participant_count": 5000})
+        self.assertEqual(campaign.clinic_participant_count, 0)
+
+    def test_attendance_points_once_per_event_and_member(self):
+        event = self.create_event(clinic_attendance_points=100)
+        member = self.create_member("出席 Attendee")
+        registration = self.env["event.registration"].create({"event_id": event.id, "partner_id": member.id})
+        registration.action_set_done()
+        self.assertEqual(self.points_of(member), 100)
+        with self.assertRaises(UserError):
+            registration.with_user(self.frontdesk).write({"clinic_points_move_id": False})
+        registration.unlink()
+        again = self.env["event.registration"].create({"event_id": event.id, "partner_id": member.id})
+        again.action_set_done()
+        self.assertEqual(self.points_of(member), 100, "registering again earns nothing more")

@@ -8,8 +8,9 @@ import time
 from contextlib import closing
 
 from psycopg2 import errors
+from wallets import commit_wallets, delete_wallets, superuser_env
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -20,89 +21,18 @@ LOCK_WAIT_TIMEOUT = 20
 class TestConcurrentStoredValueSpending(TransactionCase):
     def setUp(self):
         super().setUp()
-        self.data = self._commit_member_with_stored_value(principal=100.0, invoice_amounts=(80.0, 80.0))
-        self.addCleanup(self._delete_committed_data)
-
-    # ------------------------------------------------------------------ set-up and clean-up
+        wallets = commit_wallets(self.registry, 1, principal=100.0, invoice_amounts=(80.0, 80.0))
+        self.addCleanup(delete_wallets, self.registry, wallets)
+        partner = wallets["partners"][0]
+        self.data = {
+            "partner": partner,
+            "contract": wallets["contracts"][0],
+            "invoices": wallets["invoices"][partner],
+            "company": wallets["company"],
+        }
 
     def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-
-    def _commit_member_with_stored_value(self, principal, invoice_amounts):
-        with self.registry.cursor() as cr:
-            env = self._env(cr)
-            company = env.ref("base.main_company")
-            company._clinic_setup_stored_value_accounting()
-            env = env(context=dict(env.context, allowed_company_ids=company.ids))
-            partner = env["res.partner"].create({"name": "并发测试会员 Concurrency member"})
-            contract = env["clinic.prepaid.contract"].create(
-                {"partner_id": partner.id, "amount_principal": principal, "amount_bonus": 0.0}
-            )
-            contract._set_signed_document(b"%PDF-1.4 signed", "signed.pdf", partner.name, fields.Date.today(), "paper")
-            contract.action_activate()
-            bank = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
-            env["clinic.stored.value.topup"].create(
-                {"contract_id": contract.id, "journal_id": bank.id}
-            ).action_confirm()
-            invoices = env["account.move"].create(
-                [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_line_ids": [
-                            Command.create({"name": "Treatment", "price_unit": amount, "tax_ids": [Command.clear()]})
-                        ],
-                    }
-                    for amount in invoice_amounts
-                ]
-            )
-            invoices.action_post()
-            return {
-                "partner": partner.id,
-                "contract": contract.id,
-                "invoices": invoices.ids,
-                "company": company.id,
-            }
-
-    def _delete_committed_data(self):
-        with self.registry.cursor() as cr:
-            env = self._env(cr)
-            rows = env["clinic.stored.value.move"].search([("contract_id", "=", self.data["contract"])])
-            payments = rows.payment_id
-            moves = env["account.move"].browse(self.data["invoices"]) | rows.account_move_id | payments.move_id
-            moves |= moves.reversal_move_ids
-            line_ids = tuple(moves.line_ids.ids) or (0,)
-            move_ids = tuple(moves.ids) or (0,)
-            cr.execute(
-                "DELETE FROM account_partial_reconcile WHERE debit_move_id IN %s OR credit_move_id IN %s",
-                [line_ids, line_ids],
-            )
-            cr.execute(
-                "UPDATE account_move_line SET full_reconcile_id = NULL WHERE id IN %s",
-                [line_ids],
-            )
-            cr.execute(
-                "DELETE FROM account_full_reconcile f WHERE NOT EXISTS "
-                "(SELECT 1 FROM account_move_line l WHERE l.full_reconcile_id = f.id) "
-                "AND NOT EXISTS (SELECT 1 FROM account_partial_reconcile p WHERE p.full_reconcile_id = f.id)"
-            )
-            cr.execute("DELETE FROM clinic_stored_value_move WHERE contract_id = %s", [self.data["contract"]])
-            cr.execute("UPDATE account_move SET origin_payment_id = NULL WHERE id IN %s", [move_ids])
-            if payments:
-                cr.execute("DELETE FROM account_payment WHERE id IN %s", [tuple(payments.ids)])
-            cr.execute("DELETE FROM account_move_line WHERE move_id IN %s", [move_ids])
-            cr.execute("DELETE FROM mail_message WHERE model = 'account.move' AND res_id IN %s", [move_ids])
-            cr.execute("DELETE FROM account_move WHERE id IN %s", [move_ids])
-            cr.execute(
-                "DELETE FROM mail_message WHERE model = 'clinic.prepaid.contract' AND res_id = %s",
-                [self.data["contract"]],
-            )
-            env["ir.attachment"].search(
-                [("res_model", "=", "clinic.prepaid.contract"), ("res_id", "=", self.data["contract"])]
-            ).unlink()
-            cr.execute("DELETE FROM clinic_prepaid_contract WHERE id = %s", [self.data["contract"]])
-            env.invalidate_all()
-            env["res.partner"].browse(self.data["partner"]).unlink()
+        return superuser_env(cr)
 
     # ------------------------------------------------------------------ workers
 

@@ -3,10 +3,12 @@ import hashlib
 import io
 
 from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
 
-from odoo import api, fields, models
+from odoo import api, fields, http, models
 from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tools import float_compare, float_is_zero
 from odoo.tools.pdf import PdfFileReader
 
@@ -552,15 +554,27 @@ class ClinicPrepaidContract(models.Model):
 
         A concurrent transaction spending the same balance waits here; once the first one commits,
         PostgreSQL (repeatable read) makes it fail with a serialization error and Odoo retries it
-        on fresh data, so a balance is never spent twice.
+        on fresh data, so a balance is never spent twice. When Odoo's last retry fails too, the
+        user is told to try again instead of seeing a database error.
         """
         if not self:
             return
         self.flush_recordset()
-        self.env.cr.execute(
-            "SELECT id FROM clinic_prepaid_contract WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
-            [tuple(self.ids)],
-        )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM clinic_prepaid_contract WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                    [tuple(self.ids)],
+                )
+        except SerializationFailure:
+            if _last_try_of_request():
+                raise UserError(
+                    self.env._(
+                        "The stored value of %s is being used at another desk at this very moment: please try again.",
+                        self[:1].partner_id.display_name,
+                    )
+                ) from None
+            raise
         self.invalidate_recordset(["balance_principal", "balance_bonus", "state"])
 
     def _split_consumption(self, amount):
@@ -745,6 +759,15 @@ class ClinicPrepaidContract(models.Model):
                 list_amount = (move.amount_principal + move.amount_bonus) * _list_price_ratio(invoice)
             rows.append(LedgerRow(kind, move.amount_principal, move.amount_bonus, list_amount))
         return rows
+
+
+def _last_try_of_request():
+    """Whether the current request is in Odoo's last attempt after serialization failures."""
+    if not http.request:
+        return False
+    tries = getattr(http.request, "_clinic_wallet_tries", 0) + 1
+    http.request._clinic_wallet_tries = tries
+    return tries >= MAX_TRIES_ON_CONCURRENCY_FAILURE
 
 
 def _list_price_ratio(invoice):

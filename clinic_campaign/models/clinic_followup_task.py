@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
+from odoo.addons.clinic_membership.tools.flow import as_flow
 from odoo.exceptions import UserError
 
 
@@ -11,6 +12,7 @@ class ClinicFollowupTask(models.Model):
 
     _name = "clinic.followup.task"
     _inherit = ["clinic.guarded.mixin"]
+    _clinic_user_fields = ("name", "user_id", "date_due")  # the schedule is the plan's; its state moves by actions
     _description = "Scheduled Follow-up"
     _order = "date_due, id"
 
@@ -44,7 +46,7 @@ class ClinicFollowupTask(models.Model):
         scheduled = move.clinic_followup_task_ids.filtered(
             lambda t: t.state != "cancelled" and t.plan_id == plan
         ).step_id
-        tasks = self.create(
+        tasks = as_flow(self).create(
             [
                 {
                     "name": f"{step.name} - {partner.name}",
@@ -61,10 +63,10 @@ class ClinicFollowupTask(models.Model):
         )
         for task in tasks:
             if task.kind == "activity":
-                task.activity_id = task._clinic_create_activity()
+                task.write({"activity_id": task._clinic_create_activity().id})
             elif task.kind == "meeting":
-                task.calendar_event_id = task._clinic_create_meeting()
-        return tasks
+                task.write({"calendar_event_id": task._clinic_create_meeting().id})
+        return self.browse(tasks.ids)
 
     def _clinic_create_activity(self):
         self.ensure_one()
@@ -108,7 +110,7 @@ class ClinicFollowupTask(models.Model):
         future = self.filtered(lambda t: t.state == "planned" and t.date_due >= today)
         future.activity_id.unlink()
         future.calendar_event_id.unlink()
-        future.write({"state": "cancelled"})
+        as_flow(future).write({"state": "cancelled"})
         return future
 
     # ------------------------------------------------------------------ actions and crons
@@ -119,14 +121,14 @@ class ClinicFollowupTask(models.Model):
                 raise UserError(self.env._("Only a planned follow-up can be marked as done."))
             if task.activity_id:
                 task.activity_id.action_feedback(feedback=self.env._("Follow-up done"))
-        self.write({"state": "done"})
+        as_flow(self).write({"state": "done"})
 
     def action_cancel(self):
         if any(task.state != "planned" for task in self):
             raise UserError(self.env._("Only a planned follow-up can be cancelled."))
         self.activity_id.unlink()
         self.calendar_event_id.unlink()
-        self.write({"state": "cancelled"})
+        as_flow(self).write({"state": "cancelled"})
 
     @api.model
     def _cron_send_due_surveys(self):
@@ -138,4 +140,4 @@ class ClinicFollowupTask(models.Model):
                 [("clinic_campaign_type", "=", "survey"), ("survey_id", "=", task.step_id.survey_id.id)], limit=1
             )
             answer = task.step_id.survey_id._clinic_invite(task.partner_id, campaign)
-            task.write({"survey_input_id": answer.id, "state": "done"})
+            as_flow(task).write({"survey_input_id": answer.id, "state": "done"})

@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
-from odoo.exceptions import UserError, ValidationError
+from odoo.addons.clinic_membership.tools.flow import as_flow, check_flow_fields
+from odoo.exceptions import ValidationError
 
 CONFIRMED_STATES = ("open", "done")
 CLINIC_FLOW_FIELDS = {
@@ -31,10 +31,8 @@ class EventRegistration(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not in_flow(self.env) and any(CLINIC_FLOW_FIELDS & set(vals) for vals in vals_list):
-            raise UserError(
-                self.env._("Meetings, attendance points and surveys of a registration are the clinic's own.")
-            )
+        for vals in vals_list:
+            check_flow_fields(self, vals, CLINIC_FLOW_FIELDS)
         events = self.env["event.event"].browse([vals["event_id"] for vals in vals_list if vals.get("event_id")])
         campaign_by_event = {event.id: event.clinic_campaign_id.id for event in events}
         for vals in vals_list:
@@ -45,10 +43,7 @@ class EventRegistration(models.Model):
         return registrations
 
     def write(self, vals):
-        if CLINIC_FLOW_FIELDS & set(vals) and not in_flow(self.env):
-            raise UserError(
-                self.env._("Meetings, attendance points and surveys of a registration are the clinic's own.")
-            )
+        check_flow_fields(self, vals, CLINIC_FLOW_FIELDS)
         result = super().write(vals)
         if {"state", "partner_id", "event_id"} & set(vals):
             self._clinic_after_state_change()

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.addons.clinic_membership.tools.flow import check_flow_fields
 
 
 class MailingContact(models.Model):
@@ -7,6 +8,16 @@ class MailingContact(models.Model):
     clinic_partner_id = fields.Many2one(
         "res.partner", string="Member", index="btree_not_null", ondelete="cascade", readonly=True
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_flow_fields(self, vals, ["clinic_partner_id"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_flow_fields(self, vals, ["clinic_partner_id"])
+        return super().write(vals)
 
     def _clinic_subscribe_only(self, mailing_list):
         """Subscribe this member contact to ``mailing_list`` alone among the tier lists.

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.addons.clinic_membership.tools.flow import as_flow, check_flow_fields
 
 
 class MailingMailing(models.Model):
@@ -11,12 +12,16 @@ class MailingMailing(models.Model):
         help="Members among the recipients who did not consent to email: not mailed.",
     )
 
+    def write(self, vals):
+        check_flow_fields(self, vals, ["clinic_skipped_count"])
+        return super().write(vals)
+
     def _get_remaining_recipients(self):
         res_ids = super()._get_remaining_recipients()
         allowed = self._clinic_consenting(res_ids)
         skipped = len(res_ids) - len(allowed)
         if skipped != self.clinic_skipped_count:
-            self.sudo().clinic_skipped_count = skipped
+            as_flow(self).sudo().write({"clinic_skipped_count": skipped})
         return allowed
 
     def _clinic_consenting(self, res_ids):

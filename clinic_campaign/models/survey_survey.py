@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.addons.clinic_membership.tools.flow import as_flow
 
 
 class SurveySurvey(models.Model):
@@ -21,11 +22,11 @@ class SurveySurvey(models.Model):
         answer = self.env["survey.user_input"]
         if not partner._clinic_has_consent("email") or not partner.email or partner.is_blacklisted:
             return answer
-        survey = self.sudo()
+        survey = as_flow(self.sudo())
         answer = survey._create_answer(
             partner=partner, check_attempts=False, campaign_id=campaign.id if campaign else False, **answer_vals
         )
         template = self.env.ref("survey.mail_template_user_input_invite", raise_if_not_found=False)
         if template:
             template.sudo().send_mail(answer.id)
-        return answer
+        return self.env["survey.user_input"].browse(answer.ids)

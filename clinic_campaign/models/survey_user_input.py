@@ -1,4 +1,8 @@
 from odoo import api, fields, models
+from odoo.addons.clinic_membership.tools.flow import as_flow, check_flow_fields
+
+# Set by the invitation and the scoring, never by whoever answers or manages surveys.
+CLINIC_FLOW_FIELDS = ("campaign_id", "clinic_score", "clinic_score_count", "clinic_low_score_activity_id")
 
 
 class SurveyUserInput(models.Model):
@@ -39,6 +43,16 @@ class SurveyUserInput(models.Model):
             answer.clinic_score = sum(scores) / len(scores) if scores else 0.0
             answer.clinic_score_count = len(scores)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_flow_fields(self, vals, CLINIC_FLOW_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_flow_fields(self, vals, CLINIC_FLOW_FIELDS)
+        return super().write(vals)
+
     def _mark_done(self):
         result = super()._mark_done()
         self._clinic_flag_low_scores()
@@ -58,7 +72,7 @@ class SurveyUserInput(models.Model):
             ):
                 continue
             user = partner.consultant_id or answer.campaign_id.user_id or answer.survey_id.user_id or self.env.user
-            answer.clinic_low_score_activity_id = partner.activity_schedule(
+            activity = partner.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=user.id,
                 summary=self.env._(
@@ -72,3 +86,4 @@ class SurveyUserInput(models.Model):
                     campaign=answer.campaign_id.title or "-",
                 ),
             )
+            as_flow(answer).write({"clinic_low_score_activity_id": activity.id})

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 CAMPAIGN_TYPES = [
@@ -115,10 +115,27 @@ class UtmCampaign(models.Model):
     )
     clinic_results_date = fields.Datetime(string="Results Refreshed On", readonly=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_can_configure(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
         if RESULT_FIELDS & set(vals) and not in_flow(self.env):
             raise UserError(self.env._("A campaign's results are counted by the clinic, not typed."))
+        self._check_can_configure(vals)
         return super().write(vals)
+
+    def _check_can_configure(self, vals):
+        """A clinic campaign's type, targets and benefits (points!) are a Clinic Manager's to set."""
+        clinic_fields = {name for name in vals if self._fields[name]._module == "clinic_campaign"} - RESULT_FIELDS
+        if (
+            clinic_fields
+            and not in_flow(self.env)
+            and not self.env.user.has_group("clinic_membership.group_clinic_manager")
+        ):
+            raise AccessError(self.env._("Only a Clinic Manager sets up a clinic campaign and its benefits."))
 
     @api.depends("company_id")
     def _compute_currency_id(self):
@@ -224,7 +241,7 @@ class UtmCampaign(models.Model):
         if Grant.search_count(
             [("campaign_id", "=", self.id), ("partner_id", "=", partner.id), ("period_key", "=", period_key)], limit=1
         ):
-            return Grant
+            return self.env["clinic.campaign.grant"]
         date = date or fields.Date.context_today(self)
         points = self.bonus_points if points is None else points
         move = self.env["clinic.points.move"]
@@ -243,7 +260,7 @@ class UtmCampaign(models.Model):
                 ]
             )
         contact_state = self._clinic_contact(partner, points=points)
-        return Grant.create(
+        grant = Grant.create(
             {
                 "campaign_id": self.id,
                 "partner_id": partner.id,
@@ -255,6 +272,7 @@ class UtmCampaign(models.Model):
                 "contact_state": contact_state,
             }
         )
+        return self.env["clinic.campaign.grant"].browse(grant.ids)
 
     def _clinic_contact(self, partner, points=0):
         """Contact ``partner`` by the campaign's channel if they consented. Returns the contact state."""
@@ -530,7 +548,7 @@ class UtmCampaign(models.Model):
         attended.action_set_done()
         campaign = self.env.ref("clinic_campaign.campaign_event_demo")
         for member, (recommend, result) in zip(members[:4], [(10, 9), (9, 8), (7, 8), (4, 5)], strict=False):
-            answer = survey._create_answer(partner=member, check_attempts=False, campaign_id=campaign.id)
+            answer = as_flow(survey)._create_answer(partner=member, check_attempts=False, campaign_id=campaign.id)
             answer._save_lines(self.env.ref("clinic_campaign.survey_question_recommend_demo"), str(recommend))
             answer._save_lines(self.env.ref("clinic_campaign.survey_question_result_demo"), str(result))
             answer._mark_done()

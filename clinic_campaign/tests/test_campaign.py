@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo.addons.clinic_membership.tools.flow import as_flow
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -49,7 +50,7 @@ class TestCampaign(ClinicCampaignCase):
         self.create_invoice(silent, 9999, date=self.today - timedelta(days=30))  # before the period
         survey = self.env.ref("clinic_campaign.survey_satisfaction_demo")
         for member, score in ((mailed, 10), (silent, 5)):
-            answer = survey._create_answer(partner=member, check_attempts=False, campaign_id=campaign.id)
+            answer = as_flow(survey)._create_answer(partner=member, check_attempts=False, campaign_id=campaign.id)
             answer._save_lines(self.env.ref("clinic_campaign.survey_question_recommend_demo"), str(score))
             answer._mark_done()
         for _run in range(2):

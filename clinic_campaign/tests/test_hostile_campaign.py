@@ -49,3 +49,37 @@ class TestHostileCampaign(ClinicCampaignCase):
         again = self.env["event.registration"].create({"event_id": event.id, "partner_id": member.id})
         again.action_set_done()
         self.assertEqual(self.points_of(member), 100, "registering again earns nothing more")
+
+    def test_only_a_manager_sets_up_campaign_benefits(self):
+        for user in (self.frontdesk, self.env["res.users"].browse(self.consultant.id)):
+            with self.assertRaisesRegex(UserError, "Only a Clinic Manager"):
+                self.env["utm.campaign"].with_user(user).create(
+                    {"title": "Forged", "clinic_campaign_type": "double_points", "points_multiplier": 100.0}
+                )
+        campaign = self.create_campaign("double_points", points_multiplier=2.0)
+        with self.assertRaisesRegex(UserError, "Only a Clinic Manager"):
+            campaign.with_user(self.frontdesk).write({"points_multiplier": 100.0})
+        self.assertEqual(campaign.points_multiplier, 2.0)
+        campaign.with_user(self.manager).write({"points_multiplier": 3.0})
+        self.assertEqual(campaign.points_multiplier, 3.0)
+
+    def test_survey_scores_and_follow_up_states_are_not_typed(self):
+        survey = self.env["survey.survey"].create({"title": "Satisfaction"})
+        member = self.create_member("调查 Surveyed")
+        answer = survey._clinic_invite(member)
+        self.assertTrue(answer)
+        with self.assertRaises(UserError):
+            answer.with_user(self.manager).write({"clinic_score": 10.0})
+        with self.assertRaises(UserError):
+            self.env["survey.user_input"].with_user(self.manager).create(
+                {"survey_id": survey.id, "partner_id": member.id, "campaign_id": self.create_campaign("survey").id}
+            )
+        plan = self.env["clinic.followup.plan"].create(
+            {"name": "Plan", "step_ids": [(0, 0, {"name": "Day 1", "day_offset": 1, "kind": "activity"})]}
+        )
+        invoice = self.create_invoice(member, 100, post=False)
+        task = self.env["clinic.followup.task"]._clinic_schedule(plan, invoice)
+        with self.assertRaises(UserError):
+            task.with_user(self.frontdesk).write({"state": "done"})
+        task.with_user(self.frontdesk).action_done()
+        self.assertEqual(task.state, "done")

@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.addons.clinic_membership.tools.flow import as_flow
 from odoo.tests import tagged
 
 from .common import ClinicCampaignCase
@@ -51,7 +52,7 @@ class TestNewsletter(ClinicCampaignCase):
         refusing = self.create_member("拒绝 No", email="no@example.com", consent=False)
         contact_list = self.tier_regular._clinic_ensure_mailing_list()
         # Someone subscribed the refusing member by hand: the mailing still skips them.
-        manual = self.env["mailing.contact"].create(
+        manual = as_flow(self.env["mailing.contact"]).create(
             {
                 "name": refusing.name,
                 "email": refusing.email,
@@ -96,7 +97,7 @@ class TestNewsletter(ClinicCampaignCase):
         self.create_member("乙 B", email="b@example.com")
         refusing = self.create_member("丙 C", email="c@example.com", consent=False)
         contact_list = self.tier_regular._clinic_ensure_mailing_list()
-        self.env["mailing.contact"].create(
+        as_flow(self.env["mailing.contact"]).create(
             {
                 "name": refusing.name,
                 "email": refusing.email,

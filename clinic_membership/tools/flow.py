@@ -24,3 +24,19 @@ def as_flow(records):
 def in_flow(env):
     """Whether ``env`` runs a clinic flow (never true for a client's call, whatever its context)."""
     return env.context.get(_CONTEXT_KEY) is _FLOW_TOKEN
+
+
+def check_flow_fields(records, vals, field_names):
+    """Refuse, outside a flow, to write any of ``field_names`` (what the clinic's processes set)."""
+    from odoo.exceptions import AccessError  # noqa: PLC0415  (tools stay importable without the ORM)
+
+    touched = sorted(set(vals) & set(field_names))
+    if touched and not in_flow(records.env):
+        labels = ", ".join(records._fields[name]._description_string(records.env) for name in touched)
+        raise AccessError(
+            records.env._(
+                "%(fields)s of %(model)s are set by the clinic's own processes, never directly.",
+                fields=labels,
+                model=records._description,
+            )
+        )

@@ -185,6 +185,29 @@ class TestHostileStoredValue(HostileCase):
             self.assertEqual(self.money(), before)
             entry.unlink()
 
+    def test_no_payment_goes_to_the_liability_by_hand(self):
+        self.active_contract()
+        before = self.money()
+        for user in (self.accountant, self.manager):
+            payment = (
+                self.env["account.payment"]
+                .with_user(user)
+                .create(
+                    {
+                        "payment_type": "inbound",
+                        "partner_type": "customer",
+                        "partner_id": self.partner.id,
+                        "amount": 50000.0,
+                        "journal_id": self.bank_journal.id,
+                        "destination_account_id": self.liability.id,
+                    }
+                )
+            )
+            with self.assertRaisesRegex(UserError, "only top-ups, payments from stored value"):
+                payment.action_post()
+            payment.unlink()
+        self.assertEqual(self.money(), before)
+
     def test_credit_note_line_on_the_liability_is_refused(self):
         self.active_contract()
         invoice = self.create_invoice(100.0)

@@ -49,7 +49,9 @@ class ClinicCampaignGrant(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(self.env._("Campaign grants are a history: they cannot be modified."))
+        if vals:
+            raise UserError(self.env._("Campaign grants are a history: they cannot be modified."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -186,18 +186,8 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        if in_flow(self.env) or "tier_id" not in vals:
-            return self._write_member(vals)
-        # a manager's change of tier by hand: the same flow as the evaluation's, logged as manual
-        self._check_can_change_tier()
-        self._clinic_check_values(vals)
-        vals = dict(vals)
-        tier = self.env["clinic.membership.tier"].browse(vals.pop("tier_id"))
-        result = self._write_member(vals) if vals else True
-        self._clinic_set_tier(tier, "manual")
-        return result
-
-    def _write_member(self, vals):
+        if "tier_id" in vals and not in_flow(self.env):
+            return self._write_manual_tier(vals)
         if "tier_locked_until" in vals and not in_flow(self.env):
             self._check_can_lock_tier()
         tier_change = self._prepare_tier_change(vals) if "tier_id" in vals else None
@@ -205,6 +195,16 @@ class ResPartner(models.Model):
         self._stamp_consent_dates(vals)
         if tier_change:
             self._log_tier_change(*tier_change)
+        return result
+
+    def _write_manual_tier(self, vals):
+        """A manager's change of tier by hand: the same flow as the evaluation's, logged as manual."""
+        self._check_can_change_tier()
+        self._clinic_check_values(vals)
+        vals = dict(vals)
+        tier = self.env["clinic.membership.tier"].browse(vals.pop("tier_id"))
+        result = self.write(vals) if vals else True
+        self._clinic_set_tier(tier, "manual")
         return result
 
     def _check_can_lock_tier(self):

@@ -603,7 +603,7 @@ class ClinicRefundRequest(models.Model):
         rejected = request(contracts[0], "other", "会员搬家, 希望退款。")
         rejected.action_submit()
         action = rejected.with_user(users["manager"]).reject_tier()
-        self.env["comment.wizard"].with_user(users["manager"]).with_context(action["context"]).create(
+        self.env["comment.wizard"].with_user(users["manager"]).with_context(**action["context"]).create(
             {"comment": "会员已消费的疗程不在退款范围内。"}
         ).add_comment()
         rejected.write({"dispute_channel": "12315", "dispute_reference": "12315-2026-0815"})

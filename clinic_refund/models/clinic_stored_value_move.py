@@ -100,7 +100,9 @@ class ClinicStoredValueMove(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(self.env._("Posted stored value rows cannot be changed; record a reversal instead."))
+        if vals:
+            raise UserError(self.env._("Posted stored value rows cannot be changed; record a reversal instead."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

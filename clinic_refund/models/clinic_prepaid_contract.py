@@ -126,6 +126,7 @@ class ClinicPrepaidContract(models.Model):
     )
     sign_request_id = fields.Many2one("sign.oca.request", string="Signature Request", readonly=True, copy=False)
     note = fields.Text(string="Internal Note", groups="clinic_membership.group_clinic_user")
+    can_edit_terms = fields.Boolean(compute="_compute_can_edit_terms", help="Refund terms are a Clinic Manager's.")
 
     _sql_constraints = [
         ("name_company_uniq", "UNIQUE(company_id, name)", "A contract number is used once per company."),
@@ -170,6 +171,10 @@ class ClinicPrepaidContract(models.Model):
             principal, bonus = sums.get(contract, (0.0, 0.0))
             contract.balance_principal = contract.currency_id.round(principal)
             contract.balance_bonus = contract.currency_id.round(bonus)
+
+    @api.depends_context("uid")
+    def _compute_can_edit_terms(self):
+        self.can_edit_terms = self.env.user.has_group("clinic_membership.group_clinic_manager")
 
     @api.depends("move_ids")
     def _compute_move_count(self):

@@ -97,6 +97,20 @@ class ClinicPrepaidContract(models.Model):
         string="Principal Balance", compute="_compute_balances", store=True, tracking=True
     )
     balance_bonus = fields.Monetary(string="Bonus Balance", compute="_compute_balances", store=True)
+    paid_principal = fields.Monetary(
+        string="Principal Paid In",
+        compute="_compute_balances",
+        store=True,
+        help="Top-ups received on this contract: never more than the prepaid principal it was signed for.",
+    )
+    paid_bonus = fields.Monetary(string="Bonus Granted", compute="_compute_balances", store=True)
+    refund_request_ids = fields.One2many("clinic.refund.request", "contract_id", string="Refund Requests")
+    open_refund_request_id = fields.Many2one(
+        "clinic.refund.request",
+        string="Refund Under Way",
+        compute="_compute_open_refund_request_id",
+        help="A submitted refund request freezes the stored value until it is paid, rejected or cancelled.",
+    )
     move_ids = fields.One2many("clinic.stored.value.move", "contract_id", string="Stored Value Rows")
     move_count = fields.Integer(compute="_compute_move_count", string="Row Count")
     # Signature evidence: staff only, never the portal.
@@ -157,20 +171,55 @@ class ClinicPrepaidContract(models.Model):
             contract.consumed_pricing = template.consumed_pricing or "actual"
             contract.consumption_order = template.consumption_order or "prorata"
 
-    @api.depends("move_ids.state", "move_ids.amount_principal", "move_ids.amount_bonus")
+    @api.depends("move_ids.amount_principal", "move_ids.amount_bonus", "move_ids.move_type")
     def _compute_balances(self):
+        Rows = self.env["clinic.stored.value.move"].sudo()
         sums = {
             contract: (principal, bonus)
-            for contract, principal, bonus in self.env["clinic.stored.value.move"]._read_group(
-                [("contract_id", "in", self.ids), ("state", "=", "posted")],
+            for contract, principal, bonus in Rows._read_group(
+                [("contract_id", "in", self.ids)], ["contract_id"], ["amount_principal:sum", "amount_bonus:sum"]
+            )
+        }
+        paid_in = {
+            contract: (principal, bonus)
+            for contract, principal, bonus in Rows._read_group(
+                [
+                    ("contract_id", "in", self.ids),
+                    "|",
+                    ("move_type", "=", "topup"),
+                    "&",
+                    ("move_type", "=", "reversal"),
+                    ("reversed_id.move_type", "=", "topup"),
+                ],
                 ["contract_id"],
                 ["amount_principal:sum", "amount_bonus:sum"],
             )
         }
         for contract in self:
             principal, bonus = sums.get(contract, (0.0, 0.0))
-            contract.balance_principal = contract.currency_id.round(principal)
-            contract.balance_bonus = contract.currency_id.round(bonus)
+            paid_principal, paid_bonus = paid_in.get(contract, (0.0, 0.0))
+            round_ = contract.currency_id.round
+            contract.update(
+                {
+                    "balance_principal": round_(principal),
+                    "balance_bonus": round_(bonus),
+                    "paid_principal": round_(paid_principal),
+                    "paid_bonus": round_(paid_bonus),
+                }
+            )
+
+    @api.depends("refund_request_ids.state")
+    def _compute_open_refund_request_id(self):
+        requests = self._open_refund_requests()
+        for contract in self:
+            contract.open_refund_request_id = requests.filtered(lambda r, c=contract: r.contract_id == c)[:1]
+
+    def _open_refund_requests(self):
+        return (
+            self.env["clinic.refund.request"]
+            .sudo()
+            .search([("contract_id", "in", self.ids), ("state", "in", ("to_approve", "approved"))])
+        )
 
     @api.depends_context("uid")
     def _compute_can_edit_terms(self):
@@ -540,8 +589,43 @@ class ClinicPrepaidContract(models.Model):
 
     # ------------------------------------------------------------------ stored value
 
+    def _check_not_frozen(self):
+        """A submitted refund request freezes the stored value its quote was made on."""
+        requests = self._open_refund_requests()  # read now, not from a cache of earlier in the transaction
+        for contract in self:
+            request = requests.filtered(lambda r, c=contract: r.contract_id == c)[:1]
+            if request:
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s has a refund under way (%(request)s): its stored value cannot move "
+                        "until the refund is paid, rejected or cancelled.",
+                        contract=contract.name,
+                        request=request.name,
+                    )
+                )
+
+    def _check_topup_within_signed(self, principal, bonus):
+        """Top-ups never exceed the principal and bonus signed for: more value needs a new contract."""
+        self.ensure_one()
+        currency = self.currency_id
+        if currency.compare_amounts(self.paid_principal + principal, self.amount_principal) > 0 or (
+            currency.compare_amounts(self.paid_bonus + bonus, self.amount_bonus) > 0
+        ):
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s was signed for %(principal)s paid and %(bonus)s bonus; %(paid)s and "
+                    "%(granted)s are already in. More stored value needs a new signed contract.",
+                    contract=self.name,
+                    principal=self.amount_principal,
+                    bonus=self.amount_bonus,
+                    paid=self.paid_principal,
+                    granted=self.paid_bonus,
+                )
+            )
+
     def _check_spendable(self):
-        """Stored value moves in (top-up) or out (payment) only on a signed, active, intact contract."""
+        """Stored value moves in (top-up) or out (payment) only on a signed, active, intact, unfrozen contract."""
+        self._check_not_frozen()
         for contract in self:
             if contract.state != "active" or not contract.signed_sha256:
                 raise UserError(
@@ -580,7 +664,7 @@ class ClinicPrepaidContract(models.Model):
                     )
                 ) from None
             raise
-        self.invalidate_recordset(["balance_principal", "balance_bonus", "state"])
+        self.invalidate_recordset(["balance_principal", "balance_bonus", "paid_principal", "paid_bonus", "state"])
 
     def _split_consumption(self, amount):
         """(principal, bonus) to take for ``amount``, following the contract's consumption order."""
@@ -776,8 +860,17 @@ def _last_try_of_request():
 
 
 def _list_price_ratio(invoice):
-    """List value of an invoice's services over what was charged for them (1 when unknown)."""
+    """List value of an invoice's services over what was charged for them, both without tax (1 when unknown).
+
+    The list price goes through the line's own taxes, so that a price that includes VAT and one
+    that does not are compared on the same basis as the untaxed amount charged.
+    """
     lines = invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product" and line.product_id)
-    charged = sum(lines.mapped("price_total"))
-    listed = sum(line.product_id.lst_price * line.quantity for line in lines)
+    charged = sum(lines.mapped("price_subtotal"))
+    listed = sum(
+        line.tax_ids.compute_all(
+            line.product_id.lst_price, invoice.currency_id, line.quantity, line.product_id, invoice.partner_id
+        )["total_excluded"]
+        for line in lines
+    )
     return listed / charged if charged > 0 and listed > 0 else 1.0

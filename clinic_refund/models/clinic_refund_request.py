@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang
 
 REASONS = [
     ("cooling_off", "Cooling-off period"),
@@ -90,6 +91,19 @@ class ClinicRefundRequest(models.Model):
     dispute_reference = fields.Char(tracking=True)
     dispute_outcome = fields.Text(tracking=True)
     dispute_open = fields.Boolean(compute="_compute_dispute_open", store=True)
+    backdate_reason = fields.Text(
+        string="Why Dated Earlier",
+        tracking=True,
+        help="A request dated before the day it is filed (the day the member asked) says why, "
+        "with a communication record as evidence; only a Clinic Manager dates it so.",
+    )
+    approver_ids = fields.Many2many(
+        "res.users",
+        string="Can Approve Now",
+        compute="_compute_approver_ids",
+        help="Who may decide the current approval step (never the requester, never an approver of an earlier step).",
+    )
+    days_to_due = fields.Integer(string="Days Left", compute="_compute_is_overdue")
 
     _sql_constraints = [
         ("amount_requested_positive", "CHECK(amount_requested >= 0)", "The amount requested cannot be negative."),
@@ -145,75 +159,114 @@ class ClinicRefundRequest(models.Model):
                 request.amount_requested = request.amount_refundable
 
     def _render_breakdown(self, quote):
+        """The quote as a letter to the member: a note on the rule, then one line per step in words."""
+        notes = Markup("").join(
+            Markup("<p class='o_clinic_refund_note'>%s</p>") % self._note_text(code, basis)
+            for code, basis in quote.notes
+        )
         rows = Markup("").join(
-            Markup("<tr><td>%s</td><td class='text-end'>%s</td><td>%s</td></tr>")
-            % (self._line_label(line), self._format_amount(line.amount), self._line_basis(line))
+            Markup("<tr><td>%s</td><td class='text-end text-nowrap'>%s</td><td>%s</td></tr>")
+            % (self._line_label(line), self._money(line.amount), self._line_basis(line))
             for line in quote.lines
         )
-        total = Markup("<tr class='fw-bold'><td>%s</td><td class='text-end'>%s</td><td/></tr>") % (
+        total = Markup("<tr class='fw-bold'><td>%s</td><td class='text-end text-nowrap'>%s</td><td/></tr>") % (
             self.env._("Refundable"),
-            self._format_amount(quote.amount_refundable),
+            self._money(quote.amount_refundable),
         )
         head = Markup("<thead><tr><th>%s</th><th class='text-end'>%s</th><th>%s</th></tr></thead>") % (
             self.env._("Step"),
             self.env._("Amount"),
-            self.env._("Basis"),
+            self.env._("How it is worked out"),
         )
-        return Markup("<table class='table table-sm o_clinic_refund_breakdown'>%s<tbody>%s%s</tbody></table>") % (
+        table = Markup("<table class='table table-sm o_clinic_refund_breakdown'>%s<tbody>%s%s</tbody></table>") % (
             head,
             rows,
             total,
         )
+        return notes + table
 
-    def _format_amount(self, amount):
-        return escape(f"{self.currency_id.symbol or ''} {amount:,.2f}")
+    def _money(self, amount):
+        """An amount in the currency's format and the user's language (¥ 7,283.34)."""
+        return escape(formatLang(self.env, amount, currency_obj=self.currency_id or self.env.company.currency_id))
+
+    def _note_text(self, code, basis):
+        if code == "cooling_off_missed" and basis["too_late"]:
+            return self.env._(
+                "Not a cooling-off refund: it was asked %(days)s days after signing, and the contract allows "
+                "%(limit)s days. The contract's terms apply.",
+                days=basis["days"],
+                limit=basis["limit"],
+            )
+        return self.env._(
+            "Not a cooling-off refund: services worth %(consumed)s were already used. The contract's terms apply.",
+            consumed=self._money(basis["consumed"]),
+        )
 
     def _line_label(self, line):
         return {
             "cooling_off": self.env._("Full principal (cooling-off)"),
             "clinic_at_fault": self.env._("Unused principal (clinic at fault)"),
             "unused_principal": self.env._("Unused principal"),
-            "list_price": self.env._("Consumed services at list price"),
-            "bonus_forfeit": self.env._("Bonus consumed, charged to principal"),
+            "list_price": self.env._("Services used, repriced at list price"),
+            "list_price_prorata": self.env._("Principal's share of the list-price difference"),
+            "bonus_forfeit": self.env._("Bonus used, forfeited"),
             "bonus_prorata": self.env._("Consumption split between principal and bonus"),
             "floor": self.env._("Refund cannot be negative"),
             "fee": self.env._("Refund fee"),
         }[line.code]
 
     def _line_basis(self, line):
-        basis = line.basis
+        basis, money = line.basis, self._money
         texts = {
             "cooling_off": lambda: self.env._(
-                "Requested within %(days)s days of signing (%(signed)s), nothing consumed; no fee.",
+                "Asked within %(days)s days of signing (%(signed)s) and nothing used: everything paid comes back, "
+                "with no fee.",
                 days=basis["days"],
                 signed=basis["signed"],
             ),
             "clinic_at_fault": lambda: self.env._(
-                "The clinic is at fault: unused principal, no fee, no repricing (消费者权益保护法实施条例 art. 22)."
+                "The clinic is at fault: all unused principal comes back, with no fee and no repricing "
+                "(消费者权益保护法实施条例 art. 22)."
             ),
-            "unused_principal": lambda: self.env._("Principal paid %(paid)s, less what was used.", paid=basis["paid"]),
+            "unused_principal": lambda: self.env._(
+                "You paid %(paid)s; this is what is left of it.", paid=money(basis["paid"])
+            ),
             "list_price": lambda: self.env._(
-                "Consumed services at list price %(list)s instead of %(charged)s charged.",
-                list=basis["list"],
-                charged=basis["charged"],
+                "The services used are worth %(list)s at list price against %(charged)s charged (both without tax): "
+                "the difference of %(difference)s is deducted.",
+                list=money(basis["list"]),
+                charged=money(basis["charged"]),
+                difference=money(basis["difference"]),
+            ),
+            "list_price_prorata": lambda: self.env._(
+                "The services used are worth %(list)s at list price against %(charged)s charged (both without tax). "
+                "Of the %(difference)s difference, the principal bears its share %(paid)s / (%(paid)s + %(bonus)s), "
+                "like the consumption itself: where the terms read two ways, the reading that favours the consumer "
+                "applies (民法典 art. 498).",
+                list=money(basis["list"]),
+                charged=money(basis["charged"]),
+                difference=money(basis["difference"]),
+                paid=money(basis["paid"]),
+                bonus=money(basis["bonus"]),
             ),
             "bonus_forfeit": lambda: self.env._(
-                "Bonus policy forfeit: the %(bonus)s of bonus used is paid by the principal.",
-                bonus=basis["bonus_consumed"],
+                "Bonus policy forfeit: the %(bonus)s of bonus you used is not a gift on a refund, it is paid back "
+                "from the principal.",
+                bonus=money(basis["bonus_consumed"]),
             ),
             "bonus_prorata": lambda: self.env._(
-                "Bonus policy pro rata: %(consumed)s consumed x %(paid)s / (%(paid)s + %(bonus)s) = "
-                "%(principal)s of principal.",
-                consumed=basis["consumed"],
-                paid=basis["paid"],
-                bonus=basis["bonus"],
-                principal=basis["principal_consumed"],
+                "Bonus policy pro rata: of the %(consumed)s used, the principal's share is %(consumed)s x %(paid)s / "
+                "(%(paid)s + %(bonus)s) = %(principal)s; the ledger is corrected to that share.",
+                consumed=money(basis["consumed"]),
+                paid=money(basis["paid"]),
+                bonus=money(basis["bonus"]),
+                principal=money(basis["principal_consumed"]),
             ),
-            "floor": lambda: self.env._("Deductions exceed the unused principal."),
+            "floor": lambda: self.env._("The deductions are more than the unused principal: the refund stays at zero."),
             "fee": lambda: self.env._(
-                "%(percent)s%% of %(base)s%(capped)s.",
+                "Refund fee of %(percent)s%% on %(base)s%(capped)s.",
                 percent=basis["percent"],
-                base=basis["base"],
+                base=money(basis["base"]),
                 capped=self.env._(" (capped by the legal maximum)") if basis["capped"] else "",
             ),
         }
@@ -240,6 +293,7 @@ class ClinicRefundRequest(models.Model):
             request.is_overdue = bool(
                 request.state in ("to_approve", "approved") and request.date_due and request.date_due < today
             )
+            request.days_to_due = (request.date_due - today).days if request.date_due else 0
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -270,7 +324,15 @@ class ClinicRefundRequest(models.Model):
 
     # What staff write directly: the request while it is a draft; its description and the outside
     # dispute path at any time. State, quote, reviews, payment and rejection move through actions.
-    _DRAFT_FIELDS = ("partner_id", "contract_id", "reason", "request_date", "amount_requested", "evidence_ids")
+    _DRAFT_FIELDS = (
+        "partner_id",
+        "contract_id",
+        "reason",
+        "request_date",
+        "amount_requested",
+        "evidence_ids",
+        "backdate_reason",
+    )
     _FREE_FIELDS = ("description", "dispute_channel", "dispute_reference", "dispute_outcome")
 
     def _clinic_writable_fields(self):
@@ -282,6 +344,8 @@ class ClinicRefundRequest(models.Model):
     def create(self, vals_list):
         requests = super().create(vals_list)
         requests._check_contract_partner()
+        requests._check_backdating()
+        requests._attach_held_evidence()
         return requests
 
     def _clinic_complete_create_vals(self, vals):
@@ -294,7 +358,91 @@ class ClinicRefundRequest(models.Model):
         result = super().write(vals)
         if {"contract_id", "partner_id"} & set(vals):
             self._check_contract_partner()
+        if {"request_date", "backdate_reason"} & set(vals):
+            self._check_backdating()
         return result
+
+    # ------------------------------------------------------------------ back-dating
+
+    def _filing_date(self):
+        self.ensure_one()
+        return (
+            fields.Date.context_today(self, self.create_date) if self.create_date else fields.Date.context_today(self)
+        )
+
+    def _check_backdating(self):
+        """The request date is the day the member asked; a day before the filing needs a manager and a reason."""
+        for request in self:
+            filed = request._filing_date()
+            if request.request_date >= filed:
+                continue
+            if not in_flow(self.env) and not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+                raise UserError(
+                    self.env._(
+                        "Only a Clinic Manager can date a refund request before the day it is filed (%s).", filed
+                    )
+                )
+            if not (request.backdate_reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Say why refund request %s is dated before the day it is filed: when and how the member asked.",
+                        request.name,
+                    )
+                )
+            request.message_post(
+                body=self.env._(
+                    "Dated %(date)s, %(days)s days before it was filed, by %(user)s: %(reason)s",
+                    date=request.request_date,
+                    days=(filed - request.request_date).days,
+                    user=self.env.user.name,
+                    reason=request.backdate_reason,
+                )
+            )
+
+    def _is_backdated(self):
+        self.ensure_one()
+        return self.request_date < self._filing_date()
+
+    # ------------------------------------------------------------------ evidence the clinic holds
+
+    def _attach_held_evidence(self):
+        """The signed contract and the top-up receipts the clinic already holds join a new request."""
+        Evidence = as_flow(self.env["clinic.refund.evidence"].sudo())
+        for request in self:
+            kinds = set(request.evidence_ids.mapped("evidence_type"))
+            vals_list = []
+            contract = request.contract_id.sudo()
+            signed = contract._stored_signed_bytes() if contract.signed_sha256 else b""
+            if "contract" not in kinds and signed:
+                vals_list.append(
+                    {
+                        "request_id": request.id,
+                        "evidence_type": "contract",
+                        "name": self.env._("Signed contract %s", contract.name),
+                        "datas": base64.b64encode(signed),
+                        "filename": contract.signed_filename or f"{contract.name.replace('/', '_')}.pdf",
+                    }
+                )
+            payments = contract.move_ids.filtered(lambda row: row.move_type == "topup").payment_id
+            if "payment_voucher" not in kinds and payments:
+                vals_list.append(
+                    {
+                        "request_id": request.id,
+                        "evidence_type": "payment_voucher",
+                        "name": self.env._("Top-up receipts of %s", contract.name),
+                        "datas": base64.b64encode(request._render_topup_receipts(payments)),
+                        "filename": f"{contract.name.replace('/', '_')}-receipts.html",
+                    }
+                )
+            Evidence.create(vals_list)
+
+    def _render_topup_receipts(self, payments):
+        html, _type = (
+            self.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_html("account.action_report_payment_receipt", payments.ids)
+        )
+        return html
 
     def _action_write(self, vals):
         return as_flow(self).write(vals)
@@ -371,6 +519,14 @@ class ClinicRefundRequest(models.Model):
             raise ValidationError(
                 self.env._("Attach at least the contract and one payment voucher before submitting the request.")
             )
+        if self._is_backdated() and "communication" not in kinds:
+            raise ValidationError(
+                self.env._(
+                    "Refund request %s is dated before the day it was filed: attach the communication record "
+                    "that shows when the member asked.",
+                    self.name,
+                )
+            )
         currency = self.currency_id
         if currency.compare_amounts(self.amount_requested, 0.0) <= 0:
             raise ValidationError(self.env._("There is nothing to refund on contract %s.", self.contract_id.name))
@@ -408,11 +564,13 @@ class ClinicRefundRequest(models.Model):
             raise UserError(
                 self.env._("You already approved a step of refund %s: the next step needs another approver.", self.name)
             )
+        self._check_later_steps_stay_approvable(reviews)
         result = super(ClinicRefundRequest, as_flow(self))._validate_tier(as_flow(reviews))
         self._close_own_approval_activity()
         if self.validated:
             self._action_write({"state": "approved"})
-            self.message_post(body=self.env._("Refund approved: %s to pay.", self.amount_requested))
+            self.message_post(body=self.env._("Refund approved: %s to pay.", self._money(self.amount_requested)))
+            self._schedule_payment_activities()
         else:
             self._schedule_approver_activities()
         return result
@@ -421,6 +579,37 @@ class ClinicRefundRequest(models.Model):
         """A rejection always says why: the reviewer's comment becomes the rejection reason."""
         self.ensure_one()
         return self._add_comment("reject", self._check_can_review())
+
+    def _step_approvers(self, reviews, approved_by):
+        """Who may decide the step of ``reviews``: its reviewers, never the requester nor an earlier approver."""
+        return reviews.reviewer_ids - self.user_id - approved_by
+
+    def _check_later_steps_stay_approvable(self, reviews):
+        """Four eyes: approving this step must leave someone to approve every later step."""
+        open_reviews = self.sudo().review_ids.filtered(lambda r: r.status in ("pending", "waiting"))
+        approved_by = self.sudo().review_ids.filtered(lambda r: r.status == "approved").done_by | self.env.user
+        for sequence in sorted(set(open_reviews.mapped("sequence")) - set(reviews.mapped("sequence"))):
+            later = open_reviews.filtered(lambda r, s=sequence: r.sequence == s)
+            if not self._step_approvers(later, approved_by):
+                raise UserError(
+                    self.env._(
+                        "If you approve this step of refund %(request)s, nobody is left to approve the step "
+                        "“%(step)s”: leave this one to another approver.",
+                        request=self.name,
+                        step=later[0].name,
+                    )
+                )
+
+    @api.depends("review_ids.status", "state")
+    @api.depends_context("uid")
+    def _compute_approver_ids(self):
+        for request in self:
+            if request.state != "to_approve":
+                request.approver_ids = False
+                continue
+            reviews = request._current_step_reviews()
+            approved_by = request.sudo().review_ids.filtered(lambda r: r.status == "approved").done_by
+            request.approver_ids = request._step_approvers(reviews, approved_by)
 
     def _rejected_tier(self, tiers=False):
         self.ensure_one()
@@ -453,10 +642,9 @@ class ClinicRefundRequest(models.Model):
         return True
 
     def _schedule_approver_activities(self):
-        """A to-do for each approver of the next step (never the requester)."""
+        """A to-do for each approver of the next step (never the requester, never an earlier approver)."""
         for request in self.filtered(lambda r: r.state == "to_approve"):
-            reviews = request._current_step_reviews()
-            users = reviews.reviewer_ids - request.user_id
+            users = request.approver_ids
             existing = request.activity_ids.filtered(lambda a: a.activity_type_id.category != "upload_file").user_id
             for user in users - existing:
                 request.activity_schedule(
@@ -465,6 +653,19 @@ class ClinicRefundRequest(models.Model):
                     date_deadline=request.date_due,
                     summary=self.env._("Approve refund %s", request.name),
                 )
+
+    def _schedule_payment_activities(self):
+        """The accountants get a to-do to pay an approved refund, due by its statutory date."""
+        accountants = self.env.ref("clinic_membership.group_clinic_accountant").users.filtered(
+            lambda user: not user.share and self.company_id in user.company_ids
+        )
+        for accountant in accountants - self.user_id:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=accountant.id,
+                date_deadline=self.date_due,
+                summary=self.env._("Pay refund %s", self.name),
+            )
 
     def _close_own_approval_activity(self):
         self.activity_ids.filtered(lambda a: a.user_id == self.env.user).action_feedback(
@@ -510,13 +711,13 @@ class ClinicRefundRequest(models.Model):
         currency = self.currency_id
         date = date or fields.Date.context_today(self)
         refund, fee = self.amount_requested, self.fee_amount
-        if currency.compare_amounts(refund + fee, contract.balance_principal) > 0:
+        if currency.compare_amounts(refund + fee, contract.balance_principal + contract.balance_bonus) > 0:
             raise UserError(
                 self.env._(
-                    "Contract %(contract)s holds %(balance)s of principal, less than the %(amount)s to refund "
+                    "Contract %(contract)s holds %(balance)s of stored value, less than the %(amount)s to refund "
                     "and charge.",
                     contract=contract.name,
-                    balance=contract.balance_principal,
+                    balance=contract.balance_principal + contract.balance_bonus,
                     amount=refund + fee,
                 )
             )
@@ -535,7 +736,28 @@ class ClinicRefundRequest(models.Model):
         contract, currency = self.contract_id, self.currency_id
         refund, fee = self.amount_requested, self.fee_amount
         common = {"contract_id": contract.id, "date": date, "refund_request_id": self.id}
-        rows = [
+        rows = []
+        principal, bonus = contract.balance_principal, contract.balance_bonus
+        resplit = currency.round(refund + fee - principal)
+        if currency.compare_amounts(resplit, 0.0) > 0:
+            # The quote re-split consumption pro rata: the ledger took more principal than the terms say
+            # (principal first, say). That principal comes back from the bonus before it is refunded.
+            rows.append(
+                {
+                    **common,
+                    "move_type": "adjust",
+                    "amount_principal": resplit,
+                    "amount_bonus": -resplit,
+                    "adjust_account_id": contract.company_id.clinic_stored_value_bonus_account_id.id,
+                    "reason": self.env._(
+                        "Re-split of the consumption between principal and bonus under the contract's terms, "
+                        "for refund %s.",
+                        self.name,
+                    ),
+                }
+            )
+            principal, bonus = principal + resplit, bonus - resplit
+        rows += [
             {
                 **common,
                 "move_type": "refund",
@@ -546,14 +768,14 @@ class ClinicRefundRequest(models.Model):
         ]
         if not currency.is_zero(fee):
             rows.append({**common, "move_type": "fee", "amount_principal": -fee})
-        principal_left = currency.round(contract.balance_principal - refund - fee)
-        if not currency.is_zero(principal_left) or not currency.is_zero(contract.balance_bonus):
+        principal_left = currency.round(principal - refund - fee)
+        if not currency.is_zero(principal_left) or not currency.is_zero(bonus):
             rows.append(
                 {
                     **common,
                     "move_type": "forfeit",
                     "amount_principal": -principal_left,
-                    "amount_bonus": -contract.balance_bonus,
+                    "amount_bonus": -currency.round(bonus),
                     "reason": self.env._("Forfeited under the contract's terms on refund %s.", self.name),
                 }
             )

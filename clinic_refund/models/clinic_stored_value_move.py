@@ -129,7 +129,7 @@ class ClinicStoredValueMove(models.Model):
         rows = Rows.create(vals_list)
         rows._check_account_moves()
         rows._reconcile_with_invoices()
-        contracts.invalidate_recordset(["balance_principal", "balance_bonus"])
+        contracts.invalidate_recordset(["balance_principal", "balance_bonus", "paid_principal", "paid_bonus"])
         return self.browse(rows.ids)
 
     def _prepare_rows(self, vals_list):
@@ -226,6 +226,7 @@ class ClinicStoredValueMove(models.Model):
         contract._check_spendable()
         if contract.currency_id.compare_amounts(vals["amount_principal"], 0.0) <= 0:
             raise UserError(self.env._("A top-up needs a positive amount paid."))
+        contract._check_topup_within_signed(vals["amount_principal"], vals["amount_bonus"])
         self._check_money_journal(contract, vals.get("journal_id"))
 
     def _check_consume_row(self, contract, vals):
@@ -252,6 +253,8 @@ class ClinicStoredValueMove(models.Model):
             raise UserError(self.env._("An adjustment needs a reason."))
         if contract.state != "active":
             raise UserError(self.env._("Only the stored value of an active contract can be adjusted."))
+        if not vals.get("refund_request_id"):
+            contract._check_not_frozen()
         account = self.env["account.account"].browse(vals.get("adjust_account_id"))
         if contract.currency_id.is_zero(vals["amount_principal"]):
             vals["adjust_account_id"] = False
@@ -269,6 +272,7 @@ class ClinicStoredValueMove(models.Model):
             )
 
     def _check_reversal_row(self, contract, vals):
+        contract._check_not_frozen()
         original = self.browse(vals.get("reversed_id"))
         if not original or original.contract_id != contract or original.move_type == "reversal":
             raise UserError(self.env._("A reversal row must name the row of the same contract it reverses."))

@@ -202,3 +202,44 @@ class TestRefundPolicy(BaseCase):
         self.check(
             [("back in cooling-off terms", terms(refund_fee_percent=10), rows, {"day": 3}, 3000, 0, "cooling_off")]
         )
+
+    def test_list_repricing_under_prorata_splits_the_repriced_consumption(self):
+        # 3,000 paid + 1,000 bonus; 2,000 charged for services listed at 2,400: the 400 difference is
+        # split like the consumption, so the principal bears 300 of it (the consumer's reading).
+        list_prorata = terms(consumed_pricing="list", bonus_policy="prorata")
+        cases = [
+            ("pro rata ledger", list_prorata, [topup(3000, 1000), consume(1500, 500, list_amount=2400)], {}, 1200, 0),
+            ("principal first", list_prorata, [topup(3000, 1000), consume(2000, 0, list_amount=2400)], {}, 1200, 0),
+            ("bonus first", list_prorata, [topup(3000, 1000), consume(1000, 1000, list_amount=2400)], {}, 1200, 0),
+            (
+                "list equals charge",
+                list_prorata,
+                [topup(3000, 1000), consume(1500, 500, list_amount=2000)],
+                {},
+                1500,
+                0,
+            ),
+            ("list below charge", list_prorata, [topup(3000, 1000), consume(1500, 500, list_amount=1800)], {}, 1500, 0),
+            (
+                "with a 10% fee",
+                terms(consumed_pricing="list", bonus_policy="prorata", refund_fee_percent=10),
+                [topup(3000, 1000), consume(1500, 500, list_amount=2400)],
+                {},
+                1080,
+                120,
+            ),
+            ("no bonus: all of it", list_prorata, [topup(4000), consume(2000, list_amount=2400)], {}, 1600, 0),
+        ]
+        self.check([(*case, "standard") for case in cases])
+        result = quote(list_prorata, [topup(3000, 1000), consume(1500, 500, list_amount=2400)])
+        line = next(line for line in result.lines if line.code == "list_price_prorata")
+        self.assertEqual((line.amount, line.basis["difference"], line.basis["share"]), (-300.0, 400.0, 0.75))
+
+    def test_list_repricing_to_the_cent(self):
+        # odd amounts: 2,999.99 paid + 1,000.01 bonus; 1,234.57 charged, 1,500.00 at list price
+        rows = [topup(2999.99, 1000.01), consume(925.93, 308.64, list_amount=1500.00)]
+        result = quote(terms(consumed_pricing="list", bonus_policy="prorata"), rows)
+        # share 0.7499975: 925.92 of the 1,234.57 consumed is principal (+0.01 re-split), and 199.07
+        # of the 265.43 list difference; 2,074.06 unused + 0.01 - 199.07 = 1,875.00
+        self.assertEqual(result.amount_refundable, 1875.00)
+        self.assertEqual([line.amount for line in result.lines], [2074.06, -199.07, 0.01])

@@ -1,3 +1,4 @@
+import base64
 from datetime import timedelta
 
 from odoo.exceptions import UserError, ValidationError
@@ -23,7 +24,8 @@ class TestRefundRequest(StoredValueCase):
         # 3,000 paid, 1,000 consumed pro rata: 750 principal + 250 bonus; forfeit charges the 250 bonus to principal
         self.assertEqual(request.amount_refundable, 1800.0)  # (2,250 - 250) less 10%
         self.assertEqual(request.fee_amount, 200.0)
-        self.assertIn("Bonus consumed", request.breakdown)
+        self.assertIn("Bonus used, forfeited", request.breakdown)
+        self.assertIn("¥\xa0250.00", request.breakdown, "amounts in the currency's format")
         request.action_submit()
         self.assertEqual(request.state, "to_approve")
         self.assertEqual(len(request.review_ids), 1)
@@ -44,7 +46,7 @@ class TestRefundRequest(StoredValueCase):
         self.assertEqual(rows.filtered(lambda r: r.move_type == "forfeit").amount_principal, -250.0)
         self.assertEqual((contract.balance_principal, contract.balance_bonus), (0.0, 0.0))
         self.assertEqual((request.amount_refundable, request.fee_amount), (1800.0, 200.0), "the quote stays frozen")
-        self.assertIn("Bonus consumed", request.breakdown)
+        self.assertIn("Bonus used, forfeited", request.breakdown)
         self.assertEqual(contract.state, "closed")
         self.assertEqual(self.liability_balance(), 0.0)
         self.assertReconciled()
@@ -143,8 +145,19 @@ class TestRefundRequest(StoredValueCase):
 
     def test_evidence_required(self):
         contract = self.consumed_contract()
-        for evidence in ((), ("contract",), ("payment_voucher", "communication")):
-            request = self.file_request(contract, evidence=evidence)
+        request = self.file_request(contract, evidence=())
+        self.assertEqual(
+            sorted(request.evidence_ids.mapped("evidence_type")),
+            ["contract", "payment_voucher"],
+            "the signed contract and the top-up receipts the clinic holds are attached by themselves",
+        )
+        self.assertEqual(
+            base64.b64decode(request.evidence_ids.filtered(lambda e: e.evidence_type == "contract").datas),
+            contract._stored_signed_bytes(),
+        )
+        for kind in ("contract", "payment_voucher"):
+            request = self.file_request(contract, evidence=())
+            request.evidence_ids.filtered(lambda e, k=kind: e.evidence_type == k).unlink()
             with self.assertRaisesRegex(ValidationError, "contract and one payment voucher"):
                 request.action_submit()
             self.assertEqual(request.state, "draft")

@@ -48,17 +48,32 @@ class TestStoredValueTopup(StoredValueCase):
 
     def test_second_topup_by_cash_and_defaults(self):
         contract = self._signed_active_contract(principal=2000.0, bonus=200.0)
-        self.topup(contract)
+        self.topup(contract, amount=1500.0, bonus=150.0)
         form = Form(self.env["clinic.stored.value.topup"].with_context(default_contract_id=contract.id))
-        self.assertEqual(form.amount, 0.0, "the contract's amounts are only proposed for the first top-up")
-        form.amount = 500.0
-        form.amount_bonus = 50.0
+        self.assertEqual((form.amount, form.amount_bonus), (500.0, 50.0), "what is signed for and not paid in yet")
         form.journal_id = self.cash_journal
         form.save().action_confirm()
-        self.assertEqual((contract.balance_principal, contract.balance_bonus), (2500.0, 250.0))
+        self.assertEqual((contract.balance_principal, contract.balance_bonus), (2000.0, 200.0))
+        self.assertEqual((contract.paid_principal, contract.paid_bonus), (2000.0, 200.0))
         last = contract.move_ids.sorted("id")[-1]
         self.assertEqual(last.payment_id.journal_id, self.cash_journal)
-        self.assertEqual(last.balance_principal_after, 2500.0)
+        self.assertEqual(last.balance_principal_after, 2000.0)
+
+    def test_topups_stop_at_the_signed_amounts(self):
+        contract = self._signed_active_contract(principal=10000.0, bonus=2000.0)
+        self.topup(contract)
+        before = self._counts()
+        with self.assertRaisesRegex(UserError, "needs a new signed contract"):
+            self.topup(contract, amount=3000.0, bonus=300.0)
+        with self.assertRaisesRegex(UserError, "needs a new signed contract"):
+            self.topup(contract, amount=0.01, bonus=0.0)
+        self.assertEqual(self._counts(), before)
+        self.assertEqual((contract.paid_principal, contract.paid_bonus), (10000.0, 2000.0))
+        # a reversed top-up frees its part of the signed amount again
+        contract.move_ids.filtered(lambda r: r.move_type == "topup").with_user(self.manager).action_reverse()
+        self.assertEqual((contract.paid_principal, contract.paid_bonus), (0.0, 0.0))
+        self.topup(contract, amount=4000.0, bonus=0.0)
+        self.assertEqual(contract.paid_principal, 4000.0)
 
     def test_topup_needs_an_active_signed_contract(self):
         draft = self.create_contract()
@@ -216,7 +231,10 @@ class TestStoredValueInvariants(StoredValueCase):
 
     def test_random_operations_keep_balances_equal_to_the_ledger(self):
         rng = random.Random(20261125)  # noqa: S311  (reproducible test data, not cryptography)
-        contract = self.active_contract(principal=1000.0, bonus=200.0)
+        contract = self.create_contract(principal=20000.0, bonus=200.0)
+        self.upload_scan(contract)
+        contract.action_activate()
+        self.topup(contract, amount=1000.0, bonus=200.0)
         paid_invoices = []
         done = dict.fromkeys(["topup", "pay", "credit_note", "reverse"], 0)
         for _step in range(30):
@@ -224,7 +242,9 @@ class TestStoredValueInvariants(StoredValueCase):
             rows_before = len(contract.move_ids)
             available = contract.balance_principal + contract.balance_bonus
             if operation == "topup":
-                self.topup(contract, amount=rng.randint(1, 100000) / 100, bonus=rng.randint(0, 5000) / 100)
+                room = contract.amount_principal - contract.paid_principal
+                if self.currency.compare_amounts(room, 0.0) > 0:
+                    self.topup(contract, amount=rng.randint(1, round(room * 100)) / 100, bonus=0.0)
             elif operation == "pay" and self.currency.compare_amounts(available, 0.0) > 0:
                 amount = rng.randint(1, round(available * 100)) / 100
                 invoice = self.create_invoice(self.currency.round(amount + rng.choice([0.0, 10.0])))

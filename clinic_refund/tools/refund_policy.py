@@ -8,11 +8,13 @@ request date: no database, no clock. Rules (DESIGN.md, "Refund policy engine"):
 2. Clinic at fault (treatment cancelled by the clinic, service not provided, relocation or
    closure): the unused principal, no fee, no repricing (条例 art. 22).
 3. Otherwise: the unused principal; minus the list-price difference of what was consumed
-   (``consumed_pricing = list``); minus the bonus consumed (``bonus_policy = forfeit``) or
-   re-split so that consumption took principal and bonus in proportion P/(P+B)
-   (``bonus_policy = prorata``); never below zero; then the fee percent of what remains, the
-   fee capped by the legal maximum so that a "non-refundable" clause cannot take the unused
-   principal below the legal floor.
+   (``consumed_pricing = list``, list value and charge compared without tax); minus the bonus
+   consumed (``bonus_policy = forfeit``) or re-split so that consumption took principal and
+   bonus in proportion P/(P+B) (``bonus_policy = prorata``: the repriced consumption is what is
+   split, so only the principal's share of the list difference is charged to the principal,
+   the reading of the terms that favours the consumer, 民法典 art. 498); never below zero;
+   then the fee percent of what remains, the fee capped by the legal maximum so that a
+   "non-refundable" clause cannot take the unused principal below the legal floor.
 
 Each line is rounded by the currency once, at its end.
 """
@@ -61,6 +63,9 @@ class RefundQuote:
     amount_refundable: float
     fee_amount: float
     lines: list
+    # Why the rule asked for did not apply: ('cooling_off_missed', {...}) when a cooling-off refund
+    # was asked too late or after services were used.
+    notes: list = field(default_factory=list)
 
 
 def _round(amount, rounding):
@@ -106,12 +111,24 @@ def compute_refund(terms, rows, *, reason, request_date, rounding, fee_cap_perce
     if reason in CLINIC_AT_FAULT:
         lines = [RefundLine("clinic_at_fault", unused, {"reason": reason})]
         return RefundQuote("clinic_at_fault", max(unused, 0.0), 0.0, lines)
+    notes = []
+    if reason == "cooling_off":
+        days = (request_date - terms.date_signed).days
+        notes.append(
+            (
+                "cooling_off_missed",
+                {
+                    "days": days,
+                    "limit": terms.cooling_off_days,
+                    "too_late": days > terms.cooling_off_days,
+                    "consumed": 0.0 if nothing_consumed else _round(consumed, rounding),
+                },
+            )
+        )
 
     lines = [RefundLine("unused_principal", unused, {"paid": totals["paid"]})]
     if terms.consumed_pricing == "list":
-        difference = _round(max(totals["consumed_list"] - consumed, 0.0), rounding)
-        if difference:
-            lines.append(RefundLine("list_price", -difference, {"list": totals["consumed_list"], "charged": consumed}))
+        lines += _list_price_lines(terms, totals, rounding)
     lines.append(_bonus_line(terms, totals, rounding))
     subtotal = max(_round(sum(line.amount for line in lines), rounding), 0.0)
     if float_compare(subtotal, sum(line.amount for line in lines), precision_rounding=rounding) != 0:
@@ -126,7 +143,27 @@ def compute_refund(terms, rows, *, reason, request_date, rounding, fee_cap_perce
                 {"percent": fee_percent, "base": subtotal, "capped": fee_percent < terms.refund_fee_percent},
             )
         )
-    return RefundQuote("standard", _round(subtotal - fee, rounding), fee, lines)
+    return RefundQuote("standard", _round(subtotal - fee, rounding), fee, lines, notes)
+
+
+def _principal_share(totals):
+    """P / (P + B): the part of each unit of stored value that was paid for."""
+    paid, bonus = totals["paid"], totals["bonus_given"]
+    return paid / (paid + bonus) if paid + bonus else 1.0
+
+
+def _list_price_lines(terms, totals, rounding):
+    """The list-price difference of what was consumed; under pro rata, the principal's share of it."""
+    consumed = totals["consumed_principal"] + totals["consumed_bonus"]
+    difference = max(totals["consumed_list"] - consumed, 0.0)
+    if float_compare(difference, 0.0, precision_rounding=rounding) <= 0:
+        return []
+    basis = {"list": totals["consumed_list"], "charged": consumed, "difference": _round(difference, rounding)}
+    if terms.bonus_policy == "prorata":
+        share = _principal_share(totals)
+        basis.update({"share": share, "paid": totals["paid"], "bonus": totals["bonus_given"]})
+        return [RefundLine("list_price_prorata", -_round(difference * share, rounding), basis)]
+    return [RefundLine("list_price", -_round(difference, rounding), basis)]
 
 
 def _bonus_line(terms, totals, rounding):
@@ -138,8 +175,7 @@ def _bonus_line(terms, totals, rounding):
         )
     paid, bonus = totals["paid"], totals["bonus_given"]
     consumed = totals["consumed_principal"] + totals["consumed_bonus"]
-    share = paid / (paid + bonus) if paid + bonus else 1.0
-    principal_share = _round(consumed * share, rounding)
+    principal_share = _round(consumed * _principal_share(totals), rounding)
     return RefundLine(
         "bonus_prorata",
         _round(totals["consumed_principal"] - principal_share, rounding),

@@ -36,10 +36,9 @@ class ClinicStoredValueTopup(models.TransientModel):
     def _compute_amounts(self):
         for wizard in self:
             contract = wizard.contract_id
-            topped_up = contract.move_ids.filtered(lambda r: r.state == "posted" and r.move_type == "topup")
-            first = not topped_up
-            wizard.amount = contract.amount_principal if first else 0.0
-            wizard.amount_bonus = contract.amount_bonus if first else 0.0
+            # what the contract was signed for and is not paid in yet
+            wizard.amount = max(contract.amount_principal - contract.paid_principal, 0.0)
+            wizard.amount_bonus = max(contract.amount_bonus - contract.paid_bonus, 0.0)
 
     @api.depends("company_id")
     def _compute_journal_id(self):

@@ -1,7 +1,11 @@
-from odoo import http
+from urllib.parse import urlencode
+
+from odoo import fields, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
+
+MAX_PORTAL_FILES = 10
 
 
 class ClinicRefundPortal(CustomerPortal):
@@ -48,7 +52,62 @@ class ClinicRefundPortal(CustomerPortal):
                 "contract": contract,
                 "moves": contract.move_ids.filtered(lambda row: row.state == "posted"),
                 "sign_url": signer[:1].access_url if contract.state == "sent" and signer else False,
+                "refund_requests": contract.sudo().refund_request_ids.sorted("id", reverse=True),
+                "can_ask_refund": contract._clinic_portal_can_ask_refund(),
+                "refund_asked": kw.get("refund_asked"),
                 "page_name": "clinic_prepaid_contract",
             }
         )
         return request.render("clinic_refund.portal_my_prepaid_contract", values)
+
+    # ------------------------------------------------------------------ a member asks for a refund
+
+    @http.route("/my/prepaid-contracts/<int:contract_id>/refund", type="http", auth="user", website=True)
+    def portal_my_prepaid_contract_refund(self, contract_id, reason="dissatisfied", **kw):
+        """The refund form, with the quote the contract's rules give today for the reason chosen."""
+        try:
+            contract = self._document_check_access("clinic.prepaid.contract", contract_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if not contract._clinic_portal_can_ask_refund():
+            return request.redirect(f"/my/prepaid-contracts/{contract.id}")
+        Request = request.env["clinic.refund.request"].sudo()
+        reasons = Request._fields["reason"]._description_selection(request.env)
+        reason = reason if reason in dict(reasons) else "dissatisfied"
+        quote = contract.sudo()._refund_quote(reason, fields.Date.context_today(contract))
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "contract": contract,
+                "reasons": reasons,
+                "reason": reason,
+                "quote": quote,
+                "breakdown": Request.new({"contract_id": contract.id})._render_breakdown(quote),
+                "error": kw.get("error"),
+                "page_name": "clinic_prepaid_contract",
+            }
+        )
+        return request.render("clinic_refund.portal_my_prepaid_contract_refund", values)
+
+    @http.route(
+        "/my/prepaid-contracts/<int:contract_id>/refund/submit",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_my_prepaid_contract_refund_submit(self, contract_id, reason=None, description="", **kw):
+        """A member's request lands as a draft for the front desk: it is never submitted from the portal."""
+        try:
+            contract = self._document_check_access("clinic.prepaid.contract", contract_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        files = [upload for upload in request.httprequest.files.getlist("files") if upload.filename][:MAX_PORTAL_FILES]
+        try:
+            contract.sudo()._clinic_portal_ask_refund(
+                reason, description, [(upload.filename, upload.read()) for upload in files]
+            )
+        except UserError as error:
+            query = urlencode({"reason": reason or "", "error": error.args[0][:300]})
+            return request.redirect(f"/my/prepaid-contracts/{contract.id}/refund?{query}")
+        return request.redirect(f"/my/prepaid-contracts/{contract.id}?refund_asked=1")

@@ -6,6 +6,7 @@ from markupsafe import Markup
 from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, http, models
+from odoo.addons.clinic_membership.models.clinic_guarded_mixin import MAX_FILE_BYTES
 from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
@@ -816,6 +817,58 @@ class ClinicPrepaidContract(models.Model):
         contracts.create({"partner_id": members[1][0].id, "amount_principal": 8000, "amount_bonus": 800})
 
     # ------------------------------------------------------------------ refunds
+
+    def _clinic_portal_can_ask_refund(self):
+        """A member asks for a refund of an active contract with no request under way."""
+        self.ensure_one()
+        contract = self.sudo()
+        return contract.state == "active" and not contract.refund_request_ids.filtered(
+            lambda request: request.state in ("draft", "to_approve", "approved")
+        )
+
+    def _clinic_portal_ask_refund(self, reason, description, files):
+        """The member's own request, as a draft for the front desk (with its to-do); never submitted here.
+
+        Called for the member whose access to this contract the portal checked; ``files`` are
+        (name, bytes) the member attached.
+        """
+        self.ensure_one()
+        if not self._clinic_portal_can_ask_refund():
+            raise UserError(self.env._("A refund of contract %s is already being handled.", self.name))
+        Request = self.env["clinic.refund.request"]
+        vals = {
+            "partner_id": self.partner_id.id,
+            "contract_id": self.id,
+            "reason": reason,
+            "description": description or False,
+            "request_date": fields.Date.context_today(self),
+            "user_id": (self.user_id or self.env.user).id,
+            "evidence_ids": [
+                fields.Command.create(
+                    {
+                        "evidence_type": "other",
+                        "name": self.env._("Sent by the member: %s", name[:200]),
+                        "datas": base64.b64encode(content),
+                        "filename": name[:200],
+                    }
+                )
+                for name, content in files
+                if content
+            ],
+        }
+        Request._clinic_check_values({key: vals[key] for key in ("reason", "description")})
+        for name, content in files:
+            if len(content) > MAX_FILE_BYTES:
+                raise UserError(self.env._("%s is larger than 25 MB.", name))
+        request = as_flow(Request.sudo()).create(vals)
+        request.message_post(body=self.env._("Asked by the member in the portal."))
+        request.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=(self.user_id or self.partner_id.consultant_id or self.env.ref("base.user_admin")).id,
+            date_deadline=request.date_due,
+            summary=self.env._("Refund asked in the portal: complete and submit %s", request.name),
+        )
+        return self.env["clinic.refund.request"].browse(request.ids)
 
     def _refund_quote(self, reason, request_date):
         """What the refund policy engine gives back for ``reason`` on ``request_date``."""

@@ -30,7 +30,6 @@ ADDONS = ["clinic_membership", "clinic_refund", "clinic_campaign"]
 ODOO_SERIES = "18.0"
 DEFAULT_ODOO_SOURCE = "https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
 EMBEDDED_PGDATA = CACHE / "pgdata"
-ODOO_ADDONS_NOTE = CACHE / "odoo-addons-path"
 DB_USER_FOR_ODOO = "odoo"  # Odoo refuses to connect as the 'postgres' superuser
 DEMO_LOGINS = [
     ("admin", "admin", "Administrator / 管理员"),
@@ -82,12 +81,31 @@ def install_odoo(source):
     src = obtain_odoo_source(source)
     pip(["install", "--upgrade", "setuptools", "wheel"], "the build tools (setuptools, wheel)")
     install_odoo_requirements(src / "requirements.txt")
+    src = bundle_core_addons(src) or src
     say(f"installing Odoo from {src} (a few minutes)")
     pip(["install", "--no-deps", "--no-build-isolation", str(src)], "Odoo itself")
-    # a git checkout keeps most addons beside the odoo package: remember where they are
-    if (src / "addons" / "web" / "__manifest__.py").is_file():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        ODOO_ADDONS_NOTE.write_text(str(src / "addons"))
+
+
+def bundle_core_addons(src):
+    """A git checkout keeps the core addons beside the odoo package; the release archives, inside it.
+
+    Installed as a package, Odoo only finds what is inside it: the addons go in first, as in the
+    release archives (on a copy of a source directory the user gave, never in it).
+    """
+    beside, inside = src / "addons", src / "odoo" / "addons"
+    if not (beside / "web" / "__manifest__.py").is_file() or (inside / "web" / "__manifest__.py").is_file():
+        return
+    if not str(src).startswith(str(CACHE)):
+        copy = CACHE / "odoo-src" / src.name
+        shutil.rmtree(copy, ignore_errors=True)
+        say(f"copying {src} to {copy} to bundle its core addons")
+        shutil.copytree(src, copy, ignore=shutil.ignore_patterns(".git"))
+        src = copy
+        beside, inside = src / "addons", src / "odoo" / "addons"
+    for addon in beside.iterdir():
+        if not (inside / addon.name).exists():
+            shutil.move(str(addon), inside / addon.name)
+    return src
 
 
 def obtain_odoo_source(source):
@@ -154,17 +172,23 @@ def pip(args, what):
         raise SetupError(f"pip could not install {what} into {PY}.")
 
 
-def odoo_extra_addons_paths():
-    """A git checkout of Odoo keeps its addons beside the odoo package, not inside it."""
-    res = run_cmd(
-        [PY, "-c", "import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))"],
-        capture_output=True,
-        text=True,
-    )
-    candidates = [Path(res.stdout.strip()) / "addons"]
-    if ODOO_ADDONS_NOTE.is_file():
-        candidates.append(Path(ODOO_ADDONS_NOTE.read_text().strip()))
-    return [str(path) for path in candidates if (path / "web" / "__manifest__.py").is_file()]
+def odoo_core_addons_paths():
+    """Where the installed Odoo keeps its core addons: inside the package (release archives, pip),
+    beside it (a source checkout), or where ``ODOO_ADDONS_PATH`` says. Stops, before anything is
+    created, when ``web`` is nowhere."""
+    res = run_cmd([PY, "-c", "import odoo, os; print(os.path.dirname(odoo.__file__))"], capture_output=True, text=True)
+    package = Path(res.stdout.strip())
+    given = [Path(path).expanduser() for path in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if path.strip()]
+    candidates = [*given, package / "addons", package.parent / "addons"]
+    found = [path for path in candidates if (path / "web" / "__manifest__.py").is_file()]
+    if not found:
+        raise SetupError(
+            f"Odoo's core addons (web, base...) are not found for the Odoo in {package}: neither inside the "
+            "package nor beside it.\n  Point at them with ODOO_ADDONS_PATH=/path/to/odoo/addons (the folder "
+            "that holds web/), then run this command again."
+        )
+    extra = [path for path in found if path != package / "addons"]  # inside the package, Odoo finds them itself
+    return [str(path) for path in dict.fromkeys(extra)]
 
 
 # --------------------------------------------------------------------------- requirements
@@ -288,12 +312,12 @@ def drop_database(pg, dbname):
 # --------------------------------------------------------------------------- Odoo config and calls
 
 
-def write_config(pg, name, http_port):
+def write_config(pg, name, http_port, production=None):
+    """The Odoo configuration of a command; ``production`` (workers, interface) for a clinic's LAN."""
     CACHE.mkdir(parents=True, exist_ok=True)
     conf = CACHE / f"{name}.conf"
-    addons_path = ",".join([str(ROOT), *odoo_extra_addons_paths()])
-    conf.write_text(
-        textwrap.dedent(f"""\
+    addons_path = ",".join([str(ROOT), *odoo_core_addons_paths()])
+    text = textwrap.dedent(f"""\
         [options]
         addons_path = {addons_path}
         data_dir = {CACHE / "data"}
@@ -302,16 +326,39 @@ def write_config(pg, name, http_port):
         db_user = {pg.get("user") or "False"}
         db_password = {pg.get("password") or "False"}
         http_port = {http_port}
-        http_interface = 127.0.0.1
+        http_interface = {production["interface"] if production else "127.0.0.1"}
         list_db = False
         max_cron_threads = 1
         """)
-    )
+    if production:
+        text += production_options(production["workers"], http_port)
+    conf.write_text(text)
     return conf
 
 
+def production_options(workers, http_port):
+    """A multi-process server behind a reverse proxy (see README, "Running for a clinic")."""
+    return textwrap.dedent(f"""\
+        workers = {workers}
+        gevent_port = {http_port + 3}
+        proxy_mode = True
+        limit_time_cpu = 600
+        limit_time_real = 1200
+        limit_time_real_cron = 1800
+        limit_memory_soft = 2147483648
+        limit_memory_hard = 2684354560
+        db_maxconn = {max(16, workers * 4)}
+        """)
+
+
+def odoo_launcher():
+    """Odoo's own launcher script when installed: its multi-process server re-runs its argv[0]."""
+    script = Path(PY).with_name("odoo")
+    return [PY, str(script)] if script.is_file() else [PY, "-m", "odoo"]
+
+
 def odoo_cmd(conf, *args):
-    return [PY, "-m", "odoo", "-c", str(conf), *args]
+    return [*odoo_launcher(), "-c", str(conf), *args]
 
 
 def create_database(conf, dbname, lang):
@@ -352,8 +399,18 @@ def prepare(requirements):
 
 
 def cmd_run(args):
+    production = {"workers": args.workers, "interface": args.interface} if args.workers else None
+    if production and args.reset:
+        raise SetupError(
+            "--reset drops the database: it is refused with --workers (a clinic's database is never dropped)."
+        )
     pg = prepare(ROOT / "requirements.txt")
-    conf = write_config(pg, "run", args.port)
+    conf = write_config(pg, "run", args.port, production)
+    if production:
+        check_pdf_engine()
+        say(f"production configuration written to {conf}:\n{conf.read_text()}")
+    if args.write_config:
+        return
     if args.reset:
         drop_database(pg, args.db)
     update = []
@@ -366,11 +423,19 @@ def cmd_run(args):
         # an existing database is never dropped without --reset: the addons are added to it
         if install_addons(conf, args.db).returncode:
             raise SetupError(f"installing the addons into {args.db} failed (see the log above).")
-    else:
+    elif not args.no_update:
         update = ["-u", ",".join(ADDONS)]  # bring the database up to the code being served
     print_welcome(args)
     sys.stdout.flush()
     os.execv(PY, odoo_cmd(conf, "-d", args.db, "--db-filter", f"^{re.escape(args.db)}$", *update))
+
+
+def check_pdf_engine():
+    if not shutil.which("wkhtmltopdf"):
+        say(
+            "warning: wkhtmltopdf is not installed: member cards, contracts, receipts and e-signature requests "
+            "need it to print PDFs (Debian: apt-get install wkhtmltopdf fonts-noto-cjk)."
+        )
 
 
 def addons_installed(conf, dbname):
@@ -583,6 +648,19 @@ def main(argv=None):
     run_p.add_argument("--db", default="clinic", help="database name (default: clinic)")
     run_p.add_argument("--port", type=int, default=8069, help="HTTP port (default: 8069)")
     run_p.add_argument("--reset", action="store_true", help="drop and recreate the database first")
+    run_p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="production: a multi-process server with N workers (about 2 per CPU core), proxy mode, a cron worker",
+    )
+    run_p.add_argument(
+        "--interface", default="127.0.0.1", help="production: the address to serve on (0.0.0.0 for the clinic's LAN)"
+    )
+    run_p.add_argument("--write-config", action="store_true", help="write and print the configuration, then stop")
+    run_p.add_argument(
+        "--no-update", action="store_true", help="serve an existing database without updating the addons"
+    )
     run_p.set_defaults(func=cmd_run)
     test_p = sub.add_parser("test", help="run every test on a fresh database")
     test_p.add_argument("--db", default="clinic_test", help="test database name (default: clinic_test)")

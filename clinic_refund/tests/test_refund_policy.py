@@ -243,3 +243,13 @@ class TestRefundPolicy(BaseCase):
         # of the 265.43 list difference; 2,074.06 unused + 0.01 - 199.07 = 1,875.00
         self.assertEqual(result.amount_refundable, 1875.00)
         self.assertEqual([line.amount for line in result.lines], [2074.06, -199.07, 0.01])
+
+    def test_adjustments_count_as_value_put_in(self):
+        # 100 paid + 100 bonus, then +100 principal by a manager: 300 consumed bonus first is all of it,
+        # and nothing is left to refund (the quote can never exceed what the contract holds)
+        rows = [topup(100, 100), LedgerRow("adjust", 100.0, 0.0), consume(200, 100)]
+        self.assertEqual(quote(terms(bonus_policy="prorata"), rows).amount_refundable, 0.0)
+        rows = [topup(100, 100), LedgerRow("adjust", 0.0, -50.0), consume(0, 50)]
+        result = quote(terms(bonus_policy="prorata"), rows)
+        # 150 given in all, two thirds of it principal: 50 consumed takes 33.33 of principal
+        self.assertEqual(result.amount_refundable, 66.67)

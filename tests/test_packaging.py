@@ -1,5 +1,6 @@
 """The repository builds as one wheel (setup.cfg) that installs every addon file where Odoo finds it."""
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -42,3 +43,13 @@ def test_the_wheel_installs_every_addon_file(tmp_path):
         for kind in ("__manifest__.py", "i18n/zh_CN.po", "security/ir.model.access.csv", "static/description/icon.png"):
             assert (installed / kind).is_file(), f"{addon}: {kind}"
         assert list(installed.glob("views/*.xml")), f"{addon} has its views"
+
+
+def test_each_addon_readme_is_made_from_its_fragments():
+    spec = importlib.util.spec_from_file_location("clinic_launcher", ROOT / "tools" / "clinic.py")
+    launcher = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(launcher)
+    for addon in ADDONS:
+        assert (ROOT / addon / "README.rst").read_text() == launcher.addon_readme(addon), (
+            f"{addon}/README.rst is out of date with {addon}/readme/: run ./clinic readme"
+        )

@@ -392,7 +392,17 @@ def free_port():
 def prepare(requirements):
     ensure_odoo()
     ensure_requirements(requirements)
+    ensure_gevent_runs()
     return ensure_postgres()
+
+
+def ensure_gevent_runs():
+    """Odoo's live updates run in a gevent process; Odoo 18's gevent pin for Python 3.11 (22.10)
+    imports pkg_resources, which setuptools 81 no longer ships."""
+    res = run_cmd([PY, "-c", "import gevent.events"], check=False, capture_output=True, text=True)
+    if res.returncode and "pkg_resources" in res.stderr:
+        say("gevent needs pkg_resources, gone from setuptools 81: installing setuptools<81")
+        pip(["install", "setuptools>=64,<81"], "setuptools<81 (pkg_resources, which gevent imports)")
 
 
 # --------------------------------------------------------------------------- commands
@@ -561,9 +571,6 @@ def run_pytest(conf, dbname):
         str(ROOT / "tests"),
         f"--odoo-config={conf}",
         f"--odoo-database={dbname}",
-        "-p",
-        "no:cacheprovider",
-        "-rs",
     ]
     say("running the cross-addon scenarios with pytest-odoo")
     tail = ""
@@ -639,6 +646,47 @@ def cmd_i18n(args):
         say(f"{po.relative_to(ROOT)}: {stats.stderr.strip()}")
 
 
+README_SECTIONS = [("DESCRIPTION.md", None), ("CONFIGURE.md", "Configuration"), ("USAGE.md", "Usage")]
+
+
+def addon_readme(addon):
+    """An addon's README.rst, made from its readme/ fragments (the OCA layout)."""
+    manifest = (ROOT / addon / "__manifest__.py").read_text()
+    name = re.search(r'"name":\s*"([^"]+)"', manifest).group(1)
+    author = re.search(r'"author":\s*"([^"]+)"', manifest).group(1)
+    parts = ["=" * len(name), name, "=" * len(name), ""]
+    for fragment, title in README_SECTIONS:
+        path = ROOT / addon / "readme" / fragment
+        if not path.is_file():
+            continue
+        if title:
+            parts += [title, "=" * len(title), ""]
+        # Markdown fragments are RST but for inline code: `x` becomes ``x``
+        parts += [re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", path.read_text().strip()), ""]
+        if not title:
+            parts += ["**Table of contents**", "", ".. contents::", "   :local:", ""]
+    parts += [
+        "See the repository's README.md for installation and tests.",
+        "",
+        "Credits",
+        "=======",
+        "",
+        "Authors",
+        "-------",
+        "",
+        f"* {author}",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def cmd_readme(args):
+    """Write each addon's README.rst from its readme/ fragments."""
+    for addon in ADDONS:
+        (ROOT / addon / "README.rst").write_text(addon_readme(addon))
+        say(f"{addon}/README.rst written from {addon}/readme/")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="clinic", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -677,6 +725,8 @@ def main(argv=None):
     i18n_p = sub.add_parser("i18n", help="refresh the addons' .pot files and merge them into zh_CN.po")
     i18n_p.add_argument("--db", default="clinic_i18n", help="database to export from (default: clinic_i18n)")
     i18n_p.set_defaults(func=cmd_i18n)
+    readme_p = sub.add_parser("readme", help="write each addon's README.rst from its readme/ fragments")
+    readme_p.set_defaults(func=cmd_readme)
     args = parser.parse_args(argv)
     start = time.time()
     try:

@@ -3,10 +3,10 @@ import binascii
 import math
 
 from odoo import api, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
-from ..tools.flow import in_flow
+from ..tools.flow import in_flow, refuse_direct_write
 
 CLINIC_MODULES = ("clinic_membership", "clinic_refund", "clinic_campaign")
 INT_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's integer
@@ -84,14 +84,7 @@ class ClinicGuardedMixin(models.AbstractModel):
     def _clinic_check_user_fields(self, vals, allowed):
         refused = [name for name in vals if not self._clinic_user_may_give(name, allowed)]
         if refused:
-            labels = ", ".join(self._fields[name]._description_string(self.env) for name in refused)
-            raise AccessError(
-                self.env._(
-                    "%(fields)s of %(model)s only change through its actions, never directly.",
-                    fields=labels,
-                    model=self._description,
-                )
-            )
+            refuse_direct_write(self, refused)
 
     # ------------------------------------------------------------------ input checks
 

@@ -28,15 +28,20 @@ def in_flow(env):
 
 def check_flow_fields(records, vals, field_names):
     """Refuse, outside a flow, to write any of ``field_names`` (what the clinic's processes set)."""
-    from odoo.exceptions import AccessError  # noqa: PLC0415  (tools stay importable without the ORM)
-
     touched = sorted(set(vals) & set(field_names))
     if touched and not in_flow(records.env):
-        labels = ", ".join(records._fields[name]._description_string(records.env) for name in touched)
-        raise AccessError(
-            records.env._(
-                "%(fields)s of %(model)s are set by the clinic's own processes, never directly.",
-                fields=labels,
-                model=records._description,
-            )
+        refuse_direct_write(records, touched)
+
+
+def refuse_direct_write(records, field_names):
+    """The clean refusal of a write or create of fields that only the clinic's flows set."""
+    from odoo.exceptions import AccessError  # noqa: PLC0415  (tools stay importable without the ORM)
+
+    labels = ", ".join(records._fields[name]._description_string(records.env) for name in field_names)
+    raise AccessError(
+        records.env._(
+            "%(fields)s of %(model)s only change through its actions, never directly.",
+            fields=labels,
+            model=records._description,
         )
+    )

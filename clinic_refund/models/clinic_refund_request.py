@@ -8,6 +8,8 @@ from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
+from ..tools.refund_policy import quote_from_data, quote_to_data
+
 REASONS = [
     ("cooling_off", "Cooling-off period"),
     ("treatment_cancelled", "Treatment cancelled by the clinic"),
@@ -73,7 +75,12 @@ class ClinicRefundRequest(models.Model):
         compute="_compute_quote", store=True, readonly=True, help="What the refund policy gives back."
     )
     fee_amount = fields.Monetary(compute="_compute_quote", store=True, readonly=True)
-    breakdown = fields.Html(compute="_compute_quote", store=True, readonly=True, sanitize=False)
+    quote_data = fields.Json(compute="_compute_quote", store=True, readonly=True, copy=False)
+    breakdown = fields.Html(
+        compute="_compute_breakdown",
+        sanitize=False,
+        help="The quote in words, in the reader's language (the quote itself is frozen at submission).",
+    )
     policy_rule = fields.Selection(
         [("cooling_off", "Cooling-off"), ("clinic_at_fault", "Clinic at fault"), ("standard", "Contract terms")],
         compute="_compute_quote",
@@ -140,7 +147,7 @@ class ClinicRefundRequest(models.Model):
         # contract, reason and date cannot change after submission: the quote is frozen with them
         for request in self:
             if not request.contract_id or not request.reason or not request.request_date:
-                request.update({"amount_refundable": 0.0, "fee_amount": 0.0, "breakdown": False, "policy_rule": False})
+                request.update({"amount_refundable": 0.0, "fee_amount": 0.0, "quote_data": False, "policy_rule": False})
                 continue
             quote = request.contract_id._refund_quote(request.reason, request.request_date)
             request.update(
@@ -148,7 +155,7 @@ class ClinicRefundRequest(models.Model):
                     "amount_refundable": quote.amount_refundable,
                     "fee_amount": quote.fee_amount,
                     "policy_rule": quote.rule,
-                    "breakdown": request._render_breakdown(quote),
+                    "quote_data": quote_to_data(quote),
                 }
             )
 
@@ -157,6 +164,13 @@ class ClinicRefundRequest(models.Model):
         for request in self:
             if request.state in ("draft", False):
                 request.amount_requested = request.amount_refundable
+
+    @api.depends("quote_data", "currency_id")
+    @api.depends_context("lang")
+    def _compute_breakdown(self):
+        for request in self:
+            data = request.quote_data
+            request.breakdown = request._render_breakdown(quote_from_data(data)) if data else False
 
     def _render_breakdown(self, quote):
         """The quote as a letter to the member: a note on the rule, then one line per step in words."""

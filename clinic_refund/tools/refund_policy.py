@@ -183,3 +183,28 @@ def _bonus_line(terms, totals, rounding):
         _round(totals["consumed_principal"] - principal_share, rounding),
         {"consumed": consumed, "paid": paid, "bonus": bonus, "principal_consumed": principal_share},
     )
+
+
+def quote_to_data(quote):
+    """The quote as JSON-ready data (dates as ISO strings): what a request stores when it is made."""
+
+    def plain(basis):
+        return {key: value.isoformat() if isinstance(value, date) else value for key, value in basis.items()}
+
+    return {
+        "rule": quote.rule,
+        "amount_refundable": quote.amount_refundable,
+        "fee_amount": quote.fee_amount,
+        "lines": [{"code": line.code, "amount": line.amount, "basis": plain(line.basis)} for line in quote.lines],
+        "notes": [[code, plain(basis)] for code, basis in quote.notes],
+    }
+
+
+def quote_from_data(data):
+    return RefundQuote(
+        data["rule"],
+        data["amount_refundable"],
+        data["fee_amount"],
+        [RefundLine(line["code"], line["amount"], line["basis"]) for line in data["lines"]],
+        [tuple(note) for note in data.get("notes", [])],
+    )

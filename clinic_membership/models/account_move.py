@@ -308,6 +308,57 @@ class AccountMoveLine(models.Model):
     clinic_points_redeem_id = fields.Many2one(
         "clinic.points.move", string="Points Redemption", readonly=True, copy=False, index="btree_not_null"
     )
+    clinic_list_price = fields.Float(
+        string="List Price",
+        compute="_compute_clinic_list_price",
+        digits="Product Price",
+        help="The product's own sales price, before the member's tier price.",
+    )
+
+    @api.depends("product_id")
+    def _compute_clinic_list_price(self):
+        for line in self:
+            line.clinic_list_price = line.product_id.lst_price if line.product_id else 0.0
+
+    def _compute_price_unit(self):
+        """A member's customer document takes its unit prices from the member's tier pricelist."""
+        result = super()._compute_price_unit()
+        for line in self:
+            pricelist = line._clinic_tier_pricelist()
+            if not pricelist:
+                continue
+            move = line.move_id
+            price = pricelist._get_product_price(
+                line.product_id, line.quantity or 1.0, date=move.invoice_date or fields.Date.context_today(line)
+            )
+            line.price_unit = line.product_id._get_tax_included_unit_price(
+                move.company_id,
+                move.currency_id,
+                move.date,
+                "sale",
+                fiscal_position=move.fiscal_position_id,
+                product_uom=line.product_uom_id,
+                product_price_unit=price,
+                product_currency=pricelist.currency_id,
+            )
+        return result
+
+    def _clinic_tier_pricelist(self):
+        """The tier pricelist that prices this line, if it is a product line of a member's sale document."""
+        self.ensure_one()
+        move = self.move_id
+        if (
+            not self.product_id
+            or self.display_type != "product"
+            or self.is_imported
+            or self.clinic_points_redeem_id
+            or move.move_type not in ("out_invoice", "out_refund")
+        ):
+            return self.env["product.pricelist"]
+        member = move.commercial_partner_id
+        if not member.is_member or member.member_company_id != move.company_id:
+            return self.env["product.pricelist"]
+        return member.tier_id.pricelist_id
 
     def write(self, vals):
         if not in_flow(self.env) and DISCOUNT_LINE_FIELDS & set(vals) and self.filtered("clinic_points_redeem_id"):

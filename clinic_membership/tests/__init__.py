@@ -7,3 +7,4 @@ from . import test_member_card
 from . import test_portal
 from . import test_ui
 from . import test_hostile_points
+from . import test_tier_prices

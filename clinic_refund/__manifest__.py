@@ -19,6 +19,7 @@
         "wizard/clinic_contract_scan_upload_views.xml",
         "wizard/clinic_stored_value_topup_views.xml",
         "wizard/clinic_stored_value_adjust_views.xml",
+        "wizard/clinic_checkout_views.xml",
         "wizard/clinic_stored_value_pay_views.xml",
         "wizard/clinic_stored_value_reconciliation_views.xml",
         "wizard/clinic_refund_pay_views.xml",

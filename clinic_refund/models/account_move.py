@@ -22,11 +22,31 @@ class AccountMove(models.Model):
 
     @api.depends("move_type", "state", "payment_state", "amount_residual", "commercial_partner_id")
     def _compute_clinic_can_pay_from_stored_value(self):
+        """Offered only on an open customer invoice of a member with an active contract holding value."""
+        candidates = self.filtered(
+            lambda m: (
+                m.move_type == "out_invoice" and m.state == "posted" and not m.currency_id.is_zero(m.amount_residual)
+            )
+        )
+        funded = set()
+        if candidates:
+            contracts = (
+                self.env["clinic.prepaid.contract"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "child_of", candidates.commercial_partner_id.ids),
+                        ("state", "=", "active"),
+                        "|",
+                        ("balance_principal", ">", 0),
+                        ("balance_bonus", ">", 0),
+                    ]
+                )
+            )
+            funded = {(c.partner_id.commercial_partner_id.id, c.company_id.id) for c in contracts}
         for move in self:
             move.clinic_can_pay_from_stored_value = (
-                move.move_type == "out_invoice"
-                and move.state == "posted"
-                and not move.currency_id.is_zero(move.amount_residual)
+                move in candidates and (move.commercial_partner_id.id, move.company_id.id) in funded
             )
 
     # ------------------------------------------------------------------ protection of the ledger

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class ResPartner(models.Model):
@@ -47,6 +48,20 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.clinic_contract_count = counts.get(partner, 0)
+
+    def action_clinic_checkout(self):
+        """Today's treatments of the member on one screen (tier prices, points, stored value, the rest)."""
+        self.ensure_one()
+        if not self.commercial_partner_id.is_member:
+            raise UserError(self.env._("%s is not a member: enrol the client first.", self.display_name))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Checkout"),
+            "res_model": "clinic.checkout",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
 
     def action_view_clinic_contracts(self):
         self.ensure_one()

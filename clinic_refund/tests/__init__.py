@@ -15,3 +15,4 @@ from . import test_hostile_stored_value
 from . import test_hostile_rpc
 from . import test_refund_cases
 from . import test_portal_refund
+from . import test_checkout

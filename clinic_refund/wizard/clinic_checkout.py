@@ -1,0 +1,147 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class ClinicCheckout(models.TransientModel):
+    """Today's treatments of a member on one screen: tier prices, points, stored value, the rest.
+
+    Confirming posts the invoice, redeems the points as its discount, pays from stored value and
+    registers the rest (or leaves it open), each part through its own flow; one transaction, so
+    that a refusal anywhere leaves nothing half-written.
+    """
+
+    _name = "clinic.checkout"
+    _inherit = ["clinic.guarded.mixin"]
+    _description = "Checkout"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Member", required=True, domain="[('is_member', '=', True)]", check_company=True
+    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    tier_id = fields.Many2one(related="partner_id.tier_id")
+    line_ids = fields.One2many("clinic.checkout.line", "checkout_id", string="Treatments")
+    amount_total = fields.Monetary(string="Total", compute="_compute_amounts")
+    points_balance = fields.Integer(related="partner_id.points_balance")
+    points_to_redeem = fields.Integer(string="Points to Redeem")
+    points_value = fields.Monetary(string="Points Discount", compute="_compute_amounts")
+    contract_id = fields.Many2one(
+        "clinic.prepaid.contract",
+        string="Prepaid Contract",
+        compute="_compute_contract_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        domain="[('partner_id', 'child_of', partner_id), ('state', '=', 'active'), ('company_id', '=', company_id)]",
+    )
+    stored_value_available = fields.Monetary(string="Stored Value Available", compute="_compute_amounts")
+    stored_value_amount = fields.Monetary(
+        string="From Stored Value", compute="_compute_stored_value_amount", store=True, readonly=False, precompute=True
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        string="Rest Paid Into",
+        check_company=True,
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        help="Bank or cash journal of what stored value and points do not pay; empty: the rest stays to pay.",
+    )
+    amount_rest = fields.Monetary(string="Rest to Pay", compute="_compute_amounts")
+
+    @api.depends("partner_id", "company_id")
+    def _compute_contract_id(self):
+        for checkout in self:
+            checkout.contract_id = self.env["clinic.prepaid.contract"].search(
+                [
+                    ("partner_id", "child_of", checkout.partner_id.commercial_partner_id.id),
+                    ("state", "=", "active"),
+                    ("company_id", "=", checkout.company_id.id),
+                ],
+                order="balance_principal desc, balance_bonus desc, id",
+                limit=1,
+            )
+
+    @api.depends("line_ids.price_total", "points_to_redeem", "contract_id", "stored_value_amount")
+    def _compute_amounts(self):
+        for checkout in self:
+            currency = checkout.currency_id
+            checkout.amount_total = currency.round(sum(checkout.line_ids.mapped("price_total")))
+            checkout.points_value = currency.round(checkout.points_to_redeem * checkout.company_id.clinic_point_value)
+            contract = checkout.contract_id
+            checkout.stored_value_available = contract.balance_principal + contract.balance_bonus if contract else 0.0
+            checkout.amount_rest = currency.round(
+                checkout.amount_total - checkout.points_value - checkout.stored_value_amount
+            )
+
+    @api.depends("line_ids.price_total", "points_to_redeem", "contract_id")
+    def _compute_stored_value_amount(self):
+        for checkout in self:
+            due = sum(checkout.line_ids.mapped("price_total")) - checkout.points_to_redeem * (
+                checkout.company_id.clinic_point_value
+            )
+            contract = checkout.contract_id
+            available = contract.balance_principal + contract.balance_bonus if contract else 0.0
+            checkout.stored_value_amount = checkout.currency_id.round(max(min(due, available), 0.0))
+
+    # ------------------------------------------------------------------ confirmation
+
+    def _check_can_checkout(self):
+        self.ensure_one()
+        currency = self.currency_id
+        if not self.partner_id.is_member:
+            raise UserError(self.env._("%s is not a member: enrol the client first.", self.partner_id.display_name))
+        if not self.line_ids:
+            raise UserError(self.env._("Add the treatments to check out."))
+        for line in self.line_ids:
+            if line.quantity <= 0 or currency.compare_amounts(line.price_unit, 0.0) < 0:
+                raise ValidationError(
+                    self.env._("%s: quantity and price must be positive.", line.product_id.display_name)
+                )
+        if self.points_to_redeem < 0 or currency.compare_amounts(self.stored_value_amount, 0.0) < 0:
+            raise ValidationError(self.env._("Points and stored value used cannot be negative."))
+        if currency.compare_amounts(self.amount_rest, 0.0) < 0:
+            raise ValidationError(
+                self.env._(
+                    "Points (%(points)s) and stored value (%(stored)s) are more than the total of %(total)s.",
+                    points=self.points_value,
+                    stored=self.stored_value_amount,
+                    total=self.amount_total,
+                )
+            )
+        if not currency.is_zero(self.stored_value_amount) and not self.contract_id:
+            raise UserError(self.env._("Choose the prepaid contract to pay from."))
+
+    def action_confirm(self):
+        self.ensure_one()
+        self._check_can_checkout()
+        invoice = self._create_invoice()
+        if self.points_to_redeem:
+            invoice._clinic_add_points_discount(self.partner_id.commercial_partner_id, self.points_to_redeem)
+        invoice.action_post()
+        if not self.currency_id.is_zero(self.stored_value_amount):
+            self.contract_id._consume_stored_value(self.stored_value_amount, invoice)
+        if self.journal_id and not invoice.currency_id.is_zero(invoice.amount_residual):
+            self._register_rest(invoice)
+        return invoice._get_records_action()
+
+    def _create_invoice(self):
+        return self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner_id.id,
+                "company_id": self.company_id.id,
+                "invoice_date": fields.Date.context_today(self),
+                "invoice_line_ids": [
+                    fields.Command.create(
+                        {"product_id": line.product_id.id, "quantity": line.quantity, "price_unit": line.price_unit}
+                    )
+                    for line in self.line_ids
+                ],
+            }
+        )
+
+    def _register_rest(self, invoice):
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"journal_id": self.journal_id.id, "payment_date": invoice.invoice_date}
+        )._create_payments()

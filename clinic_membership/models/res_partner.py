@@ -1,8 +1,10 @@
+import re
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, float_round
 
 from ..tools.flow import as_flow, in_flow
@@ -173,6 +175,27 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.referred_by_id and partner.referred_by_id.commercial_partner_id == partner.commercial_partner_id:
                 raise ValidationError(self.env._("A member cannot be referred by themselves."))
+
+    # ------------------------------------------------------------------ finding a member at the desk
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """Also by member number (typed or scanned from the card) and by phone digits, whatever the spacing."""
+        domain = super()._search_display_name(operator, value)
+        if operator not in ("ilike", "=ilike", "=") or not isinstance(value, str) or not value.strip():
+            return domain
+        extra = [("member_number", "=ilike", value.strip())]
+        digits = re.sub(r"\D", "", value)
+        if len(digits) >= 4 and len(digits) >= len(re.sub(r"[\s+()-]", "", value)):  # typed as a phone number
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM res_partner WHERE regexp_replace(COALESCE(phone, '') || ' ' || "
+                    "COALESCE(mobile, ''), '\\D', '', 'g') LIKE %s",
+                    f"%{digits}%",
+                )
+            )
+            extra = expression.OR([extra, [("id", "in", [row[0] for row in self.env.cr.fetchall()])]])
+        return expression.OR([domain, extra])
 
     # ------------------------------------------------------------------ ORM
 

@@ -129,3 +129,17 @@ class TestMemberEnrolment(ClinicMembershipCase):
         partner = self.env["res.partner"].create({"name": "Nobody"})
         with self.assertRaisesRegex(UserError, "Configure the membership tiers"):
             partner.with_company(other).action_enrol_member()
+
+
+@tagged("post_install", "-at_install")
+class TestFindMember(ClinicMembershipCase):
+    def test_found_by_phone_digits_member_number_or_card_code(self):
+        member = self.create_member("查找 Findable", phone="+86 138 0013 8000")
+        other = self.create_member("其他 Other", phone="+86 139 1111 2222")
+        Partner = self.env["res.partner"].with_user(self.frontdesk)
+        for typed in ("13800138000", "138 0013 8000", "+86-138-0013-8000", member.member_number):
+            with self.subTest(typed=typed):
+                found = Partner.name_search(typed)
+                self.assertIn(member.id, [pid for pid, _name in found])
+                self.assertNotIn(other.id, [pid for pid, _name in found])
+        self.assertFalse(Partner.search([("display_name", "ilike", "13800138001")]))

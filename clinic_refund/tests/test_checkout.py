@@ -17,7 +17,7 @@ class TestCheckout(StoredValueCase):
 
     def checkout(self, lines=((None, 1),), user=None, **values):
         action = self.partner.with_user(user or self.frontdesk).action_clinic_checkout()
-        form = Form(self.env["clinic.checkout"].with_user(user or self.frontdesk).with_context(action["context"]))
+        form = Form(self.env["clinic.checkout"].with_user(user or self.frontdesk).with_context(**action["context"]))
         for product, quantity in lines:
             with form.line_ids.new() as line:
                 line.product_id = product or self.product

@@ -36,7 +36,7 @@ class ClinicCheckout(models.TransientModel):
         check_company=True,
         domain="[('partner_id', 'child_of', partner_id), ('state', '=', 'active'), ('company_id', '=', company_id)]",
     )
-    stored_value_available = fields.Monetary(string="Stored Value Available", compute="_compute_amounts")
+    stored_value_available = fields.Monetary(compute="_compute_amounts")
     stored_value_amount = fields.Monetary(
         string="From Stored Value", compute="_compute_stored_value_amount", store=True, readonly=False, precompute=True
     )

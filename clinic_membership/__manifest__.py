@@ -28,6 +28,7 @@
         "views/clinic_menus.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/clinic_member_demo.xml",
     ],

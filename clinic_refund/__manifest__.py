@@ -22,6 +22,7 @@
         "wizard/clinic_checkout_views.xml",
         "wizard/clinic_stored_value_pay_views.xml",
         "wizard/clinic_stored_value_reconciliation_views.xml",
+        "wizard/clinic_stored_value_reconciliation_line_views.xml",
         "wizard/clinic_refund_pay_views.xml",
         "views/clinic_contract_template_views.xml",
         "views/clinic_prepaid_contract_views.xml",

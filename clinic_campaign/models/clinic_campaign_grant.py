@@ -19,6 +19,7 @@ class ClinicCampaignGrant(models.Model):
     period_key = fields.Char(
         string="Period", required=True, help="Year, month or occasion the grant is for: granted once per period."
     )
+    period_display = fields.Char(string="Period Granted", compute="_compute_period_display")
     date = fields.Date(required=True, default=fields.Date.context_today)
     points_move_id = fields.Many2one("clinic.points.move", string="Points Row", ondelete="restrict", readonly=True)
     points = fields.Integer(related="points_move_id.points", string="Points Granted")
@@ -41,6 +42,27 @@ class ClinicCampaignGrant(models.Model):
         default="none",
         required=True,
     )
+
+    @api.depends("period_key", "referee_id")
+    def _compute_period_display(self):
+        """The period in words: the key is what makes a grant unique, not something to show."""
+        for grant in self:
+            key = grant.period_key or ""
+            if key == "welcome":
+                label = self.env._("On joining")
+            elif key == "holiday":
+                label = self.env._("Holiday")
+            elif key == "launch":
+                label = self.env._("Campaign launch")
+            elif key.startswith("referee-"):
+                label = self.env._("Referral of %s", grant.referee_id.name or "")
+            elif len(key) == 7 and key[4] == "-":
+                label = self.env._("%(year)s-%(month)s", year=key[:4], month=key[5:])
+            elif key.isdigit():
+                label = self.env._("Year %s", key)
+            else:
+                label = key
+            grant.period_display = label
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -30,6 +32,10 @@ DEFAULT_TEMPLATES = {
     "member_day": "clinic_campaign.mail_template_campaign_member_day",
     "referral": "clinic_campaign.mail_template_campaign_referral",
 }
+# Types announced to their members by the Launch button, with the grant period it records: a holiday
+# launch is the holiday grant itself (its bonus points included, once, whether the cron or the
+# button comes first); the others announce their benefit (no points: those come with spending).
+LAUNCH_PERIODS = {"holiday": "holiday", "double_points": "launch", "member_day": "launch", "referral": "launch"}
 CONTACTED_STATES = ("sent", "activity")
 # Results counted by _clinic_refresh_results, never typed.
 RESULT_FIELDS = {
@@ -88,6 +94,13 @@ class UtmCampaign(models.Model):
         domain="[('model', '=', 'res.partner')]",
         help="Mailed to members who consented to email when the campaign rewards them.",
     )
+    clinic_overlap_warning = fields.Char(compute="_compute_clinic_overlap_warning", string="Overlap Warning")
+    clinic_attribution_days = fields.Integer(
+        string="Attribution Window (days)",
+        default=30,
+        help="Revenue counted for the campaign: what each participant spends from the day the campaign first "
+        "reached them to this many days later.",
+    )
     survey_id = fields.Many2one("survey.survey", string="Satisfaction Survey")
     clinic_grant_ids = fields.One2many("clinic.campaign.grant", "campaign_id", string="Grants")
     clinic_event_ids = fields.One2many("event.event", "clinic_campaign_id", string="Events")
@@ -103,7 +116,8 @@ class UtmCampaign(models.Model):
         string="Revenue of Participants",
         currency_field="currency_id",
         readonly=True,
-        help="Untaxed invoiced revenue of the participants during the campaign period.",
+        help="Untaxed invoiced revenue (credit notes deducted) of each participant from the day the campaign "
+        "first reached them to the end of the attribution window.",
     )
     clinic_points_issued = fields.Integer(string="Points Issued", readonly=True)
     clinic_survey_count = fields.Integer(string="Survey Answers", readonly=True)
@@ -165,7 +179,9 @@ class UtmCampaign(models.Model):
                     )
                 )
 
-    @api.constrains("points_multiplier", "bonus_points", "member_day_of_month", "clinic_campaign_type")
+    @api.constrains(
+        "points_multiplier", "bonus_points", "member_day_of_month", "clinic_campaign_type", "clinic_attribution_days"
+    )
     def _check_clinic_benefit(self):
         for campaign in self:
             if campaign.points_multiplier < 1:
@@ -178,16 +194,70 @@ class UtmCampaign(models.Model):
                 )
             if campaign.bonus_points < 0:
                 raise ValidationError(self.env._("Bonus points cannot be negative."))
+            if not 0 <= campaign.clinic_attribution_days <= 3650:
+                raise ValidationError(self.env._("The attribution window is between 0 and 3,650 days."))
             if campaign.clinic_campaign_type == "member_day" and not 1 <= campaign.member_day_of_month <= 28:
                 raise ValidationError(self.env._("The member day must be a day of the month between 1 and 28."))
 
     @api.onchange("clinic_campaign_type")
     def _onchange_clinic_campaign_type(self):
-        xmlid = DEFAULT_TEMPLATES.get(self.clinic_campaign_type)
-        if xmlid and not self.mail_template_id:
-            self.mail_template_id = self.env.ref(xmlid, raise_if_not_found=False)
+        """The template follows the type, unless someone chose a template of their own."""
+        defaults = self.env["mail.template"]
+        for xmlid in DEFAULT_TEMPLATES.values():
+            defaults |= self.env.ref(xmlid, raise_if_not_found=False) or defaults
+        if not self.mail_template_id or self.mail_template_id in defaults:
+            xmlid = DEFAULT_TEMPLATES.get(self.clinic_campaign_type)
+            self.mail_template_id = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else False
         if self.clinic_campaign_type == "double_points" and self.points_multiplier == 1:
             self.points_multiplier = 2.0
+
+    # ------------------------------------------------------------------ overlapping multipliers
+
+    @api.depends("clinic_campaign_type", "points_multiplier", "date_start", "date_end", "tier_ids", "active")
+    def _compute_clinic_overlap_warning(self):
+        for campaign in self:
+            others = campaign._clinic_overlapping_multipliers()
+            campaign.clinic_overlap_warning = (
+                self.env._(
+                    "Points multipliers do not add up: on a day when several campaigns apply to a member, only "
+                    "the highest multiplier counts. Overlapping: %s.",
+                    ", ".join(f"{other.title} ×{other.points_multiplier:g}" for other in others),
+                )
+                if others
+                else False
+            )
+
+    def _clinic_overlapping_multipliers(self):
+        """Other active multiplier campaigns of the company whose dates and tiers meet this one's."""
+        self.ensure_one()
+        if self.clinic_campaign_type not in MULTIPLIER_TYPES or self.points_multiplier <= 1:
+            return self.browse()
+        domain = [
+            ("clinic_campaign_type", "in", MULTIPLIER_TYPES),
+            ("points_multiplier", ">", 1),
+            ("id", "!=", self._origin.id or 0),
+            ("company_id", "in", [(self.company_id or self.env.company).id, False]),
+        ]
+        if self.date_end:
+            domain += ["|", ("date_start", "=", False), ("date_start", "<=", self.date_end)]
+        if self.date_start:
+            domain += ["|", ("date_end", "=", False), ("date_end", ">=", self.date_start)]
+        others = self.search(domain)
+        tiers = self.tier_ids._origin  # the real tiers, also while the form is being edited
+        if tiers:
+            others = others.filtered(lambda other: not other.tier_ids or other.tier_ids & tiers)
+        return others
+
+    @api.onchange("clinic_campaign_type", "points_multiplier", "date_start", "date_end", "tier_ids")
+    def _onchange_clinic_overlap(self):
+        if self.clinic_overlap_warning:
+            return {
+                "warning": {
+                    "title": self.env._("Overlapping points multipliers"),
+                    "message": self.clinic_overlap_warning,
+                }
+            }
+        return None
 
     # ------------------------------------------------------------------ targeting
 
@@ -383,6 +453,52 @@ class UtmCampaign(models.Model):
             for partner in partners.filtered(campaign._clinic_targets):
                 campaign._clinic_grant(partner, "welcome", date=today)
 
+    # ------------------------------------------------------------------ launch
+
+    def action_clinic_launch(self):
+        """Announce the campaign now to its members (consent respected, once each) and log the reach."""
+        self.ensure_one()
+        self._check_can_launch()
+        today = fields.Date.context_today(self)
+        self._clinic_lock()
+        period = LAUNCH_PERIODS[self.clinic_campaign_type]
+        points = None if period == "holiday" else 0
+        grants = self.env["clinic.campaign.grant"]
+        for member in self.env["res.partner"].search(self._clinic_member_domain()):
+            grants |= self._clinic_grant(member, period, points=points, date=today)
+        self._clinic_refresh_results()
+        reached = len(grants.filtered(lambda g: g.contact_state in CONTACTED_STATES))
+        skipped = len(grants.filtered(lambda g: g.contact_state in SKIPPED_STATES))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("%s launched", self.title),
+                "message": self.env._(
+                    "%(reached)s members contacted, %(skipped)s skipped (no consent or no address), "
+                    "%(before)s already had it.",
+                    reached=reached,
+                    skipped=skipped,
+                    before=self.env["res.partner"].search_count(self._clinic_member_domain()) - len(grants),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _check_can_launch(self):
+        if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+            raise AccessError(self.env._("Only a Clinic Manager launches a clinic campaign."))
+        if self.clinic_campaign_type not in LAUNCH_PERIODS:
+            raise UserError(
+                self.env._(
+                    "A campaign of this type reaches members by itself (on joining, on their birthday, by "
+                    "its events, surveys or mailings): it has nothing to launch."
+                )
+            )
+        if not self._clinic_is_running(fields.Date.context_today(self)):
+            raise UserError(self.env._("Campaign %s is not running today: check its dates.", self.title))
+
     # ------------------------------------------------------------------ results
 
     def action_clinic_refresh_results(self):
@@ -463,21 +579,58 @@ class UtmCampaign(models.Model):
         return partners
 
     def _clinic_revenue(self, participants):
+        """What participants spent within the attribution window after the campaign first reached them."""
         self.ensure_one()
-        if not participants:
+        touched = self._clinic_first_touch_dates(participants)
+        if not touched:
             return 0.0
-        domain = [
-            ("commercial_partner_id", "in", participants.ids),
-            ("state", "=", "posted"),
-            ("move_type", "in", ("out_invoice", "out_refund")),
-            ("company_id", "=", (self.company_id or self.env.company).id),
-        ]
-        if self.date_start:
-            domain.append(("invoice_date", ">=", self.date_start))
-        if self.date_end:
-            domain.append(("invoice_date", "<=", self.date_end))
-        [(total,)] = self.env["account.move"].sudo()._read_group(domain, [], ["amount_untaxed_signed:sum"])
-        return total or 0.0
+        window = timedelta(days=max(self.clinic_attribution_days, 0))
+        groups = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("commercial_partner_id", "in", list(touched)),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("company_id", "=", (self.company_id or self.env.company).id),
+                    ("invoice_date", ">=", min(touched.values())),
+                    ("invoice_date", "<=", max(touched.values()) + window),
+                ],
+                ["commercial_partner_id", "invoice_date:day"],
+                ["amount_untaxed_signed:sum"],
+            )
+        )
+        total = sum(
+            amount for partner, day, amount in groups if touched[partner.id] <= day <= touched[partner.id] + window
+        )
+        return self.currency_id.round(total)
+
+    def _clinic_first_touch_dates(self, participants):
+        """{partner id: the first day the campaign reached or rewarded them}."""
+        self.ensure_one()
+        env = self.sudo().env
+        first = {}
+
+        def keep(partner_id, day):
+            if partner_id and day and (partner_id not in first or day < first[partner_id]):
+                first[partner_id] = day
+
+        for partner, day in env["clinic.campaign.grant"]._read_group(
+            [("campaign_id", "=", self.id)], ["partner_id"], ["date:min"]
+        ):
+            keep(partner.id, day)
+        for partner, day in env["clinic.points.move"]._read_group(
+            [("campaign_id", "=", self.id), ("points", ">", 0)], ["partner_id"], ["date:min"]
+        ):
+            keep(partner.id, day)
+        for registration in env["event.registration"].search(
+            [("event_id.clinic_campaign_id", "=", self.id), ("state", "in", ("open", "done"))]
+        ):
+            keep(registration.partner_id.commercial_partner_id.id, registration.create_date.date())
+        for answer in env["survey.user_input"].search([("campaign_id", "=", self.id), ("state", "=", "done")]):
+            keep(answer.partner_id.id, answer.create_date.date())
+        return {partner_id: day for partner_id, day in first.items() if partner_id in participants.ids}
 
     def _clinic_mailing_counts(self):
         """(recipients mailed, members skipped for lack of consent) of the campaign's mass mailings."""

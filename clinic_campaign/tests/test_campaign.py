@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from odoo.addons.clinic_membership.tools.flow import as_flow
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
 
 from .common import ClinicCampaignCase
 
@@ -64,3 +64,92 @@ class TestCampaign(ClinicCampaignCase):
         self.assertAlmostEqual(campaign.clinic_survey_score, 7.5)
         self.assertAlmostEqual(campaign.clinic_nps, 0.0)  # one promoter, one detractor
         self.assertEqual(campaign.clinic_grant_count, 2)
+
+    def test_template_follows_the_type_unless_chosen(self):
+        form = Form(self.env["utm.campaign"])
+        form.title = "换模板"
+        form.clinic_campaign_type = "birthday"
+        self.assertEqual(form.mail_template_id, self.env.ref("clinic_campaign.mail_template_campaign_birthday"))
+        form.clinic_campaign_type = "holiday"
+        self.assertEqual(form.mail_template_id, self.env.ref("clinic_campaign.mail_template_campaign_holiday"))
+        form.clinic_campaign_type = "event"
+        self.assertFalse(form.mail_template_id, "an event campaign mails no automation template")
+        own = self.env["mail.template"].create(
+            {"name": "自定义", "model_id": self.env.ref("base.model_res_partner").id}
+        )
+        form.mail_template_id = own
+        form.clinic_campaign_type = "holiday"
+        self.assertEqual(form.mail_template_id, own, "a template chosen by hand stays")
+
+    def test_overlapping_multipliers_are_warned_and_the_rule_stated(self):
+        self.env["utm.campaign"].search([("clinic_campaign_type", "!=", False)]).active = False
+        gold = self.env.ref("clinic_membership.tier_gold")
+        triple = self.create_campaign(
+            "double_points", points_multiplier=3, tier_ids=[gold.id], date_start=self.today, date_end=self.today
+        )
+        form = Form(self.env["utm.campaign"])
+        form.title = "金卡双倍"
+        form.clinic_campaign_type = "double_points"
+        form.date_start = self.today - timedelta(days=3)
+        form.date_end = self.today + timedelta(days=3)
+        form.tier_ids.add(gold)
+        self.assertIn("only the highest multiplier counts", form.clinic_overlap_warning)
+        self.assertIn(f"{triple.title} ×3", form.clinic_overlap_warning)
+        double = form.save()
+        self.assertTrue(double.clinic_overlap_warning)
+        double.date_start = double.date_end = self.today + timedelta(days=1)
+        self.assertFalse(double.clinic_overlap_warning, "the next day does not meet the ×3 day")
+        double.write({"date_start": self.today, "date_end": self.today, "tier_ids": [(6, 0, [self.tier_silver.id])]})
+        self.assertFalse(double.clinic_overlap_warning, "Silver members are not in the ×3 campaign")
+
+    def test_revenue_counts_the_window_after_contact(self):
+        campaign = self.create_campaign(
+            "holiday",
+            date_start=self.today,
+            clinic_attribution_days=10,
+            mail_template_id=self.env.ref("clinic_campaign.mail_template_campaign_holiday").id,
+        )
+        member = self.create_member("窗口会员")
+        self.env["utm.campaign"]._cron_clinic_automations()
+        self.create_invoice(member, 1000)
+        self.create_invoice(member, 700, date=self.today + timedelta(days=20))
+        self.create_invoice(member, 300, date=self.today - timedelta(days=1))  # before the contact
+        campaign._clinic_refresh_results()
+        self.assertEqual(campaign.clinic_revenue, 1000)
+        campaign.clinic_attribution_days = 30
+        campaign._clinic_refresh_results()
+        self.assertEqual(campaign.clinic_revenue, 1700)
+
+    def test_launch_announces_once_with_consent_and_logs_the_reach(self):
+        campaign = self.create_campaign(
+            "holiday",
+            bonus_points=50,
+            date_start=self.today,
+            mail_template_id=self.env.ref("clinic_campaign.mail_template_campaign_holiday").id,
+            tier_ids=[self.tier_gold.id],
+        )
+        mailed = self.create_member("发布金卡", tier=self.tier_gold)
+        silent = self.create_member("发布无同意", tier=self.tier_gold, consent=False)
+        self.create_member("发布银卡", tier=self.tier_silver)
+        with self.assertRaises(AccessError):
+            campaign.with_user(self.frontdesk).action_clinic_launch()
+        self.assertFalse(campaign.clinic_grant_ids)
+        result = campaign.action_clinic_launch()
+        self.assertIn("1 members contacted, 1 skipped", result["params"]["message"])
+        self.assertEqual(campaign.clinic_grant_ids.partner_id, mailed | silent)
+        self.assertEqual((campaign.clinic_reached_count, campaign.clinic_skipped_count), (1, 1))
+        self.assertEqual(mailed.points_balance, 50)
+        again = campaign.action_clinic_launch()
+        self.assertIn("0 members contacted, 0 skipped", again["params"]["message"])
+        self.assertEqual(mailed.points_balance, 50, "a launch rewards once")
+        self.env["utm.campaign"]._cron_clinic_automations()
+        self.assertEqual(len(campaign.clinic_grant_ids), 2, "the holiday cron finds them rewarded already")
+
+    def test_what_cannot_be_launched(self):
+        event = self.create_campaign("event")
+        with self.assertRaisesText(UserError, "nothing to launch"):
+            event.action_clinic_launch()
+        later = self.create_campaign("double_points", points_multiplier=2, date_start=self.today + timedelta(days=5))
+        with self.assertRaisesText(UserError, "not running today"):
+            later.action_clinic_launch()
+        self.assertFalse((event | later).clinic_grant_ids)

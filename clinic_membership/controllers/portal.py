@@ -1,6 +1,7 @@
 from werkzeug.exceptions import NotFound
 
 from odoo import http
+from odoo.addons.clinic_membership.tools.pdf import pdf_engine_ready
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.http import request
 
@@ -37,6 +38,10 @@ class ClinicMembershipPortal(CustomerPortal):
         member = self._clinic_member()
         if not member:
             raise NotFound()
+        # Without a PDF engine the card is shown as the web page it is printed from, never an error page.
         return self._show_report(
-            model=member, report_type="pdf", report_ref="clinic_membership.action_report_member_card", download=False
+            model=member,
+            report_type="pdf" if pdf_engine_ready(request.env) else "html",
+            report_ref="clinic_membership.action_report_member_card",
+            download=False,
         )

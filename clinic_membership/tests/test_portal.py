@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
@@ -29,6 +31,24 @@ class TestMembershipPortal(HttpCase, ClinicMembershipCase):
         self.assertEqual(self.url_open("/my/membership/card").status_code, 200)
         home = self.url_open("/my/home")
         self.assertIn("/my/membership", home.text)
+
+    def test_card_is_a_web_page_where_the_server_cannot_print_pdfs(self):
+        member = self.create_member("无打印会员", email="portal.nopdf@example.com")
+        self.env["res.users"].create(
+            {
+                "name": "无打印会员",
+                "login": "portal_nopdf",
+                "password": "portal_nopdf",
+                "partner_id": member.id,
+                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            }
+        )
+        self.authenticate("portal_nopdf", "portal_nopdf")
+        with patch("odoo.addons.base.models.ir_actions_report.wkhtmltopdf_state", "install"):
+            card = self.url_open("/my/membership/card")
+        self.assertEqual(card.status_code, 200)
+        self.assertIn("text/html", card.headers["Content-Type"])
+        self.assertIn(member.member_number, card.text)
 
     def test_non_member_portal_user_gets_404(self):
         partner = self.env["res.partner"].create({"name": "Portal visitor", "email": "visitor@example.com"})

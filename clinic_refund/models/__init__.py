@@ -9,6 +9,7 @@ from . import account_move
 from . import account_payment
 from . import account_partial_reconcile
 from . import sign_oca_request
+from . import clinic_tier_validation
 from . import clinic_refund_evidence
 from . import clinic_refund_request
 from . import tier_definition

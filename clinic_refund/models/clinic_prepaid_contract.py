@@ -8,9 +8,11 @@ from psycopg2.errors import SerializationFailure
 from odoo import api, fields, http, models
 from odoo.addons.clinic_membership.models.clinic_guarded_mixin import MAX_FILE_BYTES
 from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
+from odoo.addons.clinic_membership.tools.pdf import INSTALL_HINT, pdf_engine_ready
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tools import float_compare, float_is_zero
+from odoo.tools.misc import formatLang
 from odoo.tools.pdf import PdfFileReader
 
 from ..tools.refund_policy import ContractTerms, LedgerRow, compute_refund
@@ -341,6 +343,16 @@ class ClinicPrepaidContract(models.Model):
 
     def _render_contract_pdf(self):
         self.ensure_one()
+        if not pdf_engine_ready(self.env):
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s cannot be sent for electronic signature: this server cannot print "
+                    "PDFs (wkhtmltopdf is not installed). Ask your administrator to install it (%(hint)s), "
+                    "or print the contract from the browser, have it signed on paper and upload the scan.",
+                    contract=self.name,
+                    hint=INSTALL_HINT,
+                )
+            )
         pdf, _type = self.env["ir.actions.report"]._render_qweb_pdf(
             "clinic_refund.action_report_prepaid_contract", self.ids
         )
@@ -617,10 +629,10 @@ class ClinicPrepaidContract(models.Model):
                     "Contract %(contract)s was signed for %(principal)s paid and %(bonus)s bonus; %(paid)s and "
                     "%(granted)s are already in. More stored value needs a new signed contract.",
                     contract=self.name,
-                    principal=self.amount_principal,
-                    bonus=self.amount_bonus,
-                    paid=self.paid_principal,
-                    granted=self.paid_bonus,
+                    principal=formatLang(self.env, self.amount_principal, currency_obj=currency),
+                    bonus=formatLang(self.env, self.amount_bonus, currency_obj=currency),
+                    paid=formatLang(self.env, self.paid_principal, currency_obj=currency),
+                    granted=formatLang(self.env, self.paid_bonus, currency_obj=currency),
                 )
             )
 
@@ -772,8 +784,8 @@ class ClinicPrepaidContract(models.Model):
             return
         products = self.env["product.product"].create(
             [
-                {"name": "光子嫩肤 Photorejuvenation", "type": "service", "list_price": 1980.0},
-                {"name": "水光针 Hydrating Injection", "type": "service", "list_price": 2800.0},
+                {"name": "光子嫩肤", "type": "service", "list_price": 1980.0},
+                {"name": "水光针", "type": "service", "list_price": 2800.0},
             ]
         )
         partners = self.env["res.partner"].create(

@@ -29,7 +29,7 @@ COOLING_OFF_DUE_DAYS = 5  # Beijing's rules: a cooling-off refund is paid within
 class ClinicRefundRequest(models.Model):
     _name = "clinic.refund.request"
     _description = "Refund Request"
-    _inherit = ["clinic.guarded.mixin", "mail.thread", "mail.activity.mixin", "tier.validation"]
+    _inherit = ["clinic.guarded.mixin", "mail.thread", "mail.activity.mixin", "clinic.tier.validation"]
     _order = "request_date desc, id desc"
     # Its tier.review rows change only through approve / reject by a reviewer of the current step.
     _clinic_guarded_reviews = True

@@ -343,11 +343,7 @@ class ClinicStoredValueMove(models.Model):
         method_line = journal._get_available_payment_method_lines(direction)[:1]
         if not method_line:
             raise UserError(self.env._("Journal %s has no payment method for this direction.", journal.name))
-        memo = vals.get("reason") or self.env._(
-            "%(type)s - %(contract)s",
-            type=dict(self._fields["move_type"]._description_selection(self.env))[vals["move_type"]],
-            contract=contract.name,
-        )
+        memo = vals.get("reason") or self._entry_label(contract, vals["move_type"])
         return {
             "payment_type": direction,
             "partner_type": "customer",
@@ -434,11 +430,19 @@ class ClinicStoredValueMove(models.Model):
         return [(account, vals["amount_principal"], contract.partner_id)]
 
     def _entry_label(self, contract, move_type):
-        return self.env._(
-            "Stored value %(type)s - %(contract)s",
-            type=dict(self._fields["move_type"]._description_selection(self.env))[move_type],
-            contract=contract.name,
-        )
+        """The whole label is one translated sentence per type (never a translated word glued to a
+        selection label, which is still English while an addon's demo data is loaded)."""
+        _ = self.env._
+        name = contract.name
+        return {
+            "topup": _("Stored value top-up - %s", name),
+            "consume": _("Stored value consumption - %s", name),
+            "refund": _("Stored value refund - %s", name),
+            "fee": _("Stored value refund fee - %s", name),
+            "forfeit": _("Stored value forfeit - %s", name),
+            "adjust": _("Stored value adjustment - %s", name),
+            "reversal": _("Stored value reversal - %s", name),
+        }[move_type]
 
     def _reverse_original_entry(self, vals):
         original = self.browse(vals["reversed_id"]).account_move_id

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.addons.clinic_membership.tools.flow import in_flow
 from odoo.exceptions import AccessError
 
@@ -47,6 +47,29 @@ class TierReview(models.Model):
         record = self.env[self.model].sudo().browse(self.res_id)
         open_reviews = record.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
         return self.sequence == min(open_reviews.mapped("sequence"), default=self.sequence)
+
+    @api.depends("reviewer_ids")
+    def _compute_todo_by(self):
+        """The clinic's reviews name the role that approves (诊所经理), in words the suite translates."""
+        guarded = self._clinic_guarded()
+        super(TierReview, self - guarded)._compute_todo_by()
+        for review in guarded:
+            if review.reviewer_group_id:
+                review.todo_by = review.reviewer_group_id.name
+            elif len(review.reviewer_ids) > 3:
+                review.todo_by = self.env._(
+                    "%(users)s and %(count)s more",
+                    users=", ".join(review.reviewer_ids[:3].mapped("display_name")),
+                    count=len(review.reviewer_ids) - 3,
+                )
+            else:
+                review.todo_by = ", ".join(review.reviewer_ids.mapped("display_name"))
+
+    def _notify_review_reminder_body(self):
+        if not self._clinic_guarded():
+            return super()._notify_review_reminder_body()
+        days = (fields.Datetime.now() - self.create_date).days
+        return self.env._("Approval asked for %s days ago and still waiting.", days)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_by_workflow(self):

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from reportlab.pdfgen import canvas
 
 from odoo import Command, fields
+from odoo.addons.clinic_membership.tests.common import activate_zh_cn
 from odoo.tests import Form, TransactionCase, new_test_user
 
 
@@ -48,22 +49,25 @@ class StoredValueCase(TransactionCase):
         cls.manager = new_test_user(
             cls.env,
             "sv_manager",
+            name="李经理",
             groups="base.group_user,base.group_partner_manager,clinic_membership.group_clinic_manager,"
             "account.group_account_invoice",
         )
         cls.frontdesk = new_test_user(
             cls.env,
             "sv_frontdesk",
+            name="王前台",
             groups="base.group_user,base.group_partner_manager,clinic_membership.group_clinic_user,"
             "account.group_account_invoice",
         )
         cls.accountant = new_test_user(
             cls.env,
             "rf_accountant",
+            name="张会计",
             groups="base.group_user,clinic_membership.group_clinic_accountant,account.group_account_manager",
         )
         cls.director = new_test_user(
-            cls.env, "rf_director", groups="base.group_user,clinic_membership.group_clinic_director"
+            cls.env, "rf_director", name="陈院长", groups="base.group_user,clinic_membership.group_clinic_director"
         )
         cls.today = fields.Date.context_today(cls.env.user)
 
@@ -80,6 +84,9 @@ class StoredValueCase(TransactionCase):
         self.assertRegex(str(catcher.exception), expected_regex)
 
     # ------------------------------------------------------------------ helpers
+
+    def activate_zh_cn(self):
+        activate_zh_cn(self.env)
 
     def create_contract(self, partner=None, principal=3000.0, bonus=1000.0, **vals):
         return self.env["clinic.prepaid.contract"].create(

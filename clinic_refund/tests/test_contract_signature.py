@@ -116,6 +116,17 @@ class TestContractSignature(StoredValueCase):
         self.assertEqual(contract.signed_by, self.partner.name)
         self.assertEqual(contract.action_verify_signature()["params"]["type"], "success")
 
+    def test_no_pdf_engine_explains_what_to_install(self):
+        contract = self.create_contract()
+        with (
+            patch("odoo.addons.base.models.ir_actions_report.wkhtmltopdf_state", "install"),
+            self.assertRaisesRegex(UserError, "wkhtmltopdf is not installed.*apt-get install wkhtmltopdf"),
+        ):
+            contract.action_send_for_signature()
+        self.assertEqual(contract.state, "draft")
+        self.assertFalse(contract.sign_request_id)
+        self.assertFalse(self.env["sign.oca.request"].search([("record_ref", "=", f"{contract._name},{contract.id}")]))
+
     def test_paper_scan_cancels_pending_electronic_request(self):
         contract = self.create_contract()
         with patch.object(ClinicPrepaidContract, "_render_contract_pdf", lambda self: make_pdf(self.name)):

@@ -31,6 +31,9 @@ class TestStoredValueReconciliation(StoredValueCase):
         theirs = lines.filtered(lambda line: line.partner_id == other)
         self.assertEqual((mine.subledger_balance, mine.gl_balance, mine.difference), (2250.0, 2250.0, 0.0))
         self.assertEqual((theirs.subledger_balance, theirs.gl_balance), (800.0, 800.0))
+        self.assertEqual((mine.bonus_balance, theirs.bonus_balance), (750.0, 0.0), "the bonus left, beside")
+        self.assertEqual(mine.account_id, self.liability)
+        self.assertEqual(mine.member_number, self.partner.member_number)
         self.assertFalse(lines.filtered("has_difference"))
         self.assertEqual(sum(lines.mapped("difference")), 0.0)
         rows_action = mine.action_open_rows()
@@ -93,3 +96,12 @@ class TestStoredValueReconciliation(StoredValueCase):
         # Correct the mistake so the scenario ends reconciled.
         as_flow(entry).button_draft()
         entry.button_cancel()
+
+    def test_a_date_before_any_value_says_so(self):
+        self.active_contract(principal=3000.0, bonus=0.0)
+        wizard = Form(self.env["clinic.stored.value.reconciliation"]).save()
+        wizard.date = self.today - timedelta(days=400)
+        action = wizard.action_compute()
+        self.assertFalse(self.env[action["res_model"]].search(action["domain"]))
+        self.assertIn("on or before", action["help"])
+        self.assertEqual(action["target"], "current")

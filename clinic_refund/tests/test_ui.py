@@ -27,18 +27,29 @@ class TestStoredValueTour(StoredValueCase, HttpCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
     def test_file_approve_and_pay_a_refund_in_the_browser(self):
+        self.activate_zh_cn()
         frontdesk = new_test_user(
-            self.env, "rf_tour_frontdesk", groups="base.group_user,clinic_membership.group_clinic_user"
+            self.env,
+            "rf_tour_frontdesk",
+            name="王前台",
+            lang="zh_CN",
+            groups="base.group_user,clinic_membership.group_clinic_user",
         )
         manager = new_test_user(
-            self.env, "rf_tour_manager", groups="base.group_user,clinic_membership.group_clinic_manager"
+            self.env,
+            "rf_tour_manager",
+            name="李经理",
+            lang="zh_CN",
+            groups="base.group_user,clinic_membership.group_clinic_manager",
         )
         accountant = new_test_user(
             self.env,
             "rf_tour_accountant",
+            name="张会计",
+            lang="zh_CN",
             groups="base.group_user,clinic_membership.group_clinic_accountant,account.group_account_manager",
         )
-        member = self.env["res.partner"].create({"name": "Tour Refund Member 退款"})
+        member = self.env["res.partner"].create({"name": "周退款"})
         contract = self.active_contract(
             principal=3000.0,
             bonus=1000.0,
@@ -70,3 +81,32 @@ class TestStoredValueTour(StoredValueCase, HttpCase):
         self.assertEqual(request.state, "paid")
         self.assertEqual(contract.state, "closed")
         self.assertEqual(self.liability_balance(member), 0.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCheckoutTour(StoredValueCase, HttpCase):
+    def test_checkout_of_a_gold_member_in_chinese(self):
+        self.activate_zh_cn()
+        self.env["utm.campaign"].search([("clinic_campaign_type", "!=", False)]).write({"active": False})
+        frontdesk = new_test_user(
+            self.env,
+            "co_tour_frontdesk",
+            name="王前台",
+            lang="zh_CN",
+            groups="base.group_user,base.group_partner_manager,clinic_membership.group_clinic_user,"
+            "account.group_account_invoice",
+        )
+        member = self.env["res.partner"].create({"name": "赵金卡", "phone": "+86 138 0013 8000"})
+        member.action_enrol_member()
+        member._clinic_set_tier(self.env.ref("clinic_membership.tier_gold"), "manual")
+        contract = self.active_contract(principal=3000.0, bonus=0.0, partner=member)
+        self.product.name = "光子嫩肤测试"
+        self.start_tour(
+            "/odoo/action-clinic_membership.res_partner_action_clinic_member",
+            "clinic_checkout_tour",
+            login=frontdesk.login,
+        )
+        invoice = self.env["account.move"].search([("partner_id", "=", member.id), ("move_type", "=", "out_invoice")])
+        self.assertEqual(invoice.amount_total, 900.0, "the Gold price")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(contract.balance_principal, 2100.0)

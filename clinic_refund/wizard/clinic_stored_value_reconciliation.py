@@ -1,7 +1,9 @@
 import io
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.tools.misc import xlsxwriter
+from odoo.tools.misc import format_date, xlsxwriter
 
 
 class ClinicStoredValueReconciliation(models.TransientModel):
@@ -18,21 +20,23 @@ class ClinicStoredValueReconciliation(models.TransientModel):
     def _get_reconciliation_data(self, date, company):
         """Per partner: sub-ledger principal and GL balance of the liability account at ``date``.
 
-        :return: list of dicts (partner_id, subledger, gl, difference), partners sorted by id;
+        :return: list of dicts (partner_id, subledger, gl, difference, bonus), partners sorted by id;
             journal items without partner come under partner_id False.
         """
         account = company.clinic_stored_value_account_id
         currency = company.currency_id
-        subledger = {
-            partner.id: principal
-            for partner, principal in self.env["clinic.stored.value.move"]
+        subledger, bonus = {}, {}
+        for partner, principal, bonus_sum in (
+            self.env["clinic.stored.value.move"]
             .sudo()
             ._read_group(
                 [("company_id", "=", company.id), ("state", "=", "posted"), ("date", "<=", date)],
                 ["partner_id"],
-                ["amount_principal:sum"],
+                ["amount_principal:sum", "amount_bonus:sum"],
             )
-        }
+        ):
+            subledger[partner.id] = principal
+            bonus[partner.id] = bonus_sum
         ledger = {}
         if account:
             ledger = {
@@ -54,9 +58,18 @@ class ClinicStoredValueReconciliation(models.TransientModel):
         for partner_id in sorted(set(subledger) | set(ledger), key=lambda pid: pid or 0):
             sub = currency.round(subledger.get(partner_id, 0.0))
             gl = currency.round(ledger.get(partner_id, 0.0))
-            if currency.is_zero(sub) and currency.is_zero(gl):
+            bonus_left = currency.round(bonus.get(partner_id, 0.0))
+            if currency.is_zero(sub) and currency.is_zero(gl) and currency.is_zero(bonus_left):
                 continue
-            rows.append({"partner_id": partner_id, "subledger": sub, "gl": gl, "difference": currency.round(gl - sub)})
+            rows.append(
+                {
+                    "partner_id": partner_id,
+                    "subledger": sub,
+                    "gl": gl,
+                    "difference": currency.round(gl - sub),
+                    "bonus": bonus_left,
+                }
+            )
         return rows
 
     def action_compute(self):
@@ -71,18 +84,28 @@ class ClinicStoredValueReconciliation(models.TransientModel):
                     "subledger_balance": row["subledger"],
                     "gl_balance": row["gl"],
                     "difference": row["difference"],
+                    "bonus_balance": row["bonus"],
                 }
                 for row in rows
             ]
         )
+        date = format_date(self.env, self.date)
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Stored Value Reconciliation at %s", fields.Date.to_string(self.date)),
+            "name": self.env._("Stored Value Reconciliation at %s", date),
             "res_model": "clinic.stored.value.reconciliation.line",
             "view_mode": "list",
             "domain": [("report_id", "=", self.id)],
             "context": {"create": False, "edit": False, "delete": False},
             "target": "current",
+            "help": Markup('<p class="o_view_nocontent_smiling_face">%s</p><p>%s</p>')
+            % (
+                self.env._("Nothing at %s", date),
+                self.env._(
+                    "No member had stored value, and the liability account had no balance, on or before "
+                    "that date: choose a later date."
+                ),
+            ),
         }
 
     def action_export_xlsx(self):
@@ -136,54 +159,3 @@ class ClinicStoredValueReconciliation(models.TransientModel):
         sheet.set_column(1, 3, 22)
         workbook.close()
         return output.getvalue()
-
-
-class ClinicStoredValueReconciliationLine(models.TransientModel):
-    _name = "clinic.stored.value.reconciliation.line"
-    _inherit = ["clinic.guarded.mixin"]
-    _description = "Stored Value Reconciliation Line"
-    _order = "has_difference desc, partner_id"
-
-    report_id = fields.Many2one("clinic.stored.value.reconciliation", required=True, ondelete="cascade")
-    date = fields.Date(related="report_id.date", string="At Date")
-    company_id = fields.Many2one(related="report_id.company_id")
-    currency_id = fields.Many2one(related="report_id.currency_id")
-    partner_id = fields.Many2one("res.partner", string="Member")
-    subledger_balance = fields.Monetary(string="Sub-ledger Principal")
-    gl_balance = fields.Monetary(string="General Ledger Balance")
-    difference = fields.Monetary()
-    has_difference = fields.Boolean(compute="_compute_has_difference", store=True)
-
-    @api.depends("difference", "currency_id")
-    def _compute_has_difference(self):
-        for line in self:
-            line.has_difference = not line.currency_id.is_zero(line.difference)
-
-    def action_open_rows(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_refund.clinic_stored_value_move_action")
-        action["domain"] = [
-            ("partner_id", "=", self.partner_id.id),
-            ("company_id", "=", self.company_id.id),
-            ("state", "=", "posted"),
-            ("date", "<=", self.date),
-        ]
-        action["context"] = {"create": False}
-        return action
-
-    def action_open_journal_items(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Stored Value Journal Items"),
-            "res_model": "account.move.line",
-            "view_mode": "list,form",
-            "domain": [
-                ("account_id", "=", self.company_id.clinic_stored_value_account_id.id),
-                ("partner_id", "=", self.partner_id.id),
-                ("company_id", "=", self.company_id.id),
-                ("parent_state", "=", "posted"),
-                ("date", "<=", self.date),
-            ],
-            "context": {"create": False},
-        }

@@ -2,8 +2,10 @@
 
 import { registry } from "@web/core/registry";
 import { inputFiles } from "@web/../tests/utils";
+import { chineseScreen } from "@clinic_membership/../tests/tours/clinic_zh_cn";
 
-// Data is created by clinic_refund/tests/test_ui.py: an active contract of "Tour Refund Member 退款".
+// Data is created by clinic_refund/tests/test_ui.py: an active contract of "周退款"; the front desk,
+// the manager and the accountant read the screens in zh_CN.
 function addEvidence(kind, filename) {
     return [
         {
@@ -39,10 +41,10 @@ registry.category("web_tour.tours").add("clinic_refund_request_file_tour", {
         {
             content: "Choose the member",
             trigger: ".o_field_widget[name=partner_id] input",
-            run: "edit Tour Refund Member",
+            run: "edit 周退款",
         },
         {
-            trigger: ".o-autocomplete--dropdown-item:contains(Tour Refund Member)",
+            trigger: ".o-autocomplete--dropdown-item:contains(周退款)",
             run: "click",
         },
         {
@@ -65,11 +67,11 @@ registry.category("web_tour.tours").add("clinic_refund_request_file_tour", {
         },
         {
             content: "Open the evidence",
-            trigger: ".o_notebook a.nav-link:contains(Evidence)",
+            trigger: ".o_notebook a.nav-link:contains(证据材料)",
             run: "click",
         },
-        ...addEvidence("contract", "contract.pdf"),
-        ...addEvidence("payment_voucher", "voucher.pdf"),
+        ...addEvidence("contract", "合同.pdf"),
+        ...addEvidence("payment_voucher", "付款凭证.pdf"),
         {
             content: "Submit it for approval",
             trigger: ".o_form_view button[name=action_submit]",
@@ -77,13 +79,15 @@ registry.category("web_tour.tours").add("clinic_refund_request_file_tour", {
         },
         {
             content: "The request waits for approval",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(To Approve)",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(待审批)",
         },
+        chineseScreen("The submitted request", ".o_form_view .o_form_saved"),
     ],
 });
 
 registry.category("web_tour.tours").add("clinic_refund_request_approve_tour", {
     steps: () => [
+        chineseScreen("The request waiting for the manager", ".o_form_view button[name=validate_tier]"),
         {
             content: "Approve the refund",
             trigger: ".o_form_view button[name=validate_tier]",
@@ -91,8 +95,9 @@ registry.category("web_tour.tours").add("clinic_refund_request_approve_tour", {
         },
         {
             content: "The request is approved",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Approved)",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(已批准)",
         },
+        chineseScreen("The approved request", ".o_form_view .o_form_statusbar"),
     ],
 });
 
@@ -100,9 +105,10 @@ registry.category("web_tour.tours").add("clinic_refund_request_pay_tour", {
     steps: () => [
         {
             content: "Pay the refund",
-            trigger: ".o_form_view .o_form_statusbar button:contains(Pay Refund)",
+            trigger: ".o_form_view .o_form_statusbar button:contains(支付退款)",
             run: "click",
         },
+        chineseScreen("The payment of the refund", ".modal button[name=action_confirm]"),
         {
             content: "Confirm the payment",
             trigger: ".modal button[name=action_confirm]",
@@ -110,7 +116,8 @@ registry.category("web_tour.tours").add("clinic_refund_request_pay_tour", {
         },
         {
             content: "The refund is paid",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Paid)",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(已支付)",
         },
+        chineseScreen("The paid request", ".o_form_view .o_form_saved"),
     ],
 });

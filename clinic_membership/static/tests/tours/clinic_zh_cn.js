@@ -1,0 +1,83 @@
+/** @odoo-module **/
+
+// Helpers of the clinic's zh_CN tours: a screen a Chinese clinic's staff reads carries no
+// English word, and a daily task is counted in clicks.
+
+// ASCII words that are not English on a Chinese screen: units, brands, codes.
+const ALLOWED = new Set(["VISIA", "PDF", "SHA", "Odoo"]);
+
+function englishWords(text) {
+    const cleaned = text
+        .replace(/\S+@\S+/g, " ") // e-mail addresses
+        .replace(/https?:\/\/\S+/g, " ")
+        .replace(/\.[A-Za-z0-9]{2,4}\b/g, " "); // file name extensions
+    const words = cleaned.match(/[A-Za-z]*[a-z][A-Za-z]*/g) || [];
+    return [...new Set(words.filter((word) => word.length >= 3 && !ALLOWED.has(word)))];
+}
+
+/**
+ * A step that fails when the visible text of the screen holds an English word.
+ * @param {string} content what the screen is
+ * @param {string} trigger the element that shows the screen is there
+ */
+export function chineseScreen(content, trigger) {
+    return {
+        content: `${content}: everything on the screen is Chinese`,
+        trigger,
+        run() {
+            const parts = [".o_main_navbar", ".o_action_manager", ".modal", ".o_notification_manager"];
+            const text = parts
+                .flatMap((selector) => [...document.querySelectorAll(selector)])
+                .map((el) => el.innerText)
+                .join("\n");
+            const words = englishWords(text);
+            if (words.length) {
+                const where = words.map((word) => {
+                    const at = text.indexOf(word);
+                    return `«${text.slice(Math.max(0, at - 30), at + word.length + 30).replace(/\s+/g, " ")}»`;
+                });
+                throw new Error(
+                    `English on a zh_CN screen (${content}): ${words.join(", ")}\n${where.join("\n")}`
+                );
+            }
+        },
+    };
+}
+
+let clicks = 0;
+
+/** A click of the user, counted. */
+export function click(content, trigger) {
+    return {
+        content,
+        trigger,
+        async run(helpers) {
+            clicks++;
+            await helpers.click();
+        },
+    };
+}
+
+export function startCounting() {
+    return {
+        content: "Start counting the clicks",
+        trigger: "body",
+        run() {
+            clicks = 0;
+        },
+    };
+}
+
+/** A step that fails when the task took more clicks than ``max``; logs the count. */
+export function atMostClicks(max, task) {
+    return {
+        content: `${task} in at most ${max} clicks`,
+        trigger: "body",
+        run() {
+            console.info(`clinic clicks: ${task}: ${clicks}`);
+            if (clicks > max) {
+                throw new Error(`${task} took ${clicks} clicks (at most ${max})`);
+            }
+        },
+    };
+}

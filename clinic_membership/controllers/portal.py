@@ -1,9 +1,10 @@
 from werkzeug.exceptions import NotFound
 
 from odoo import http
-from odoo.addons.clinic_membership.tools.pdf import pdf_engine_ready
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.http import request
+
+from ..tools.pdf import pdf_engine_ready
 
 
 class ClinicMembershipPortal(CustomerPortal):

@@ -432,16 +432,15 @@ class ClinicStoredValueMove(models.Model):
     def _entry_label(self, contract, move_type):
         """The whole label is one translated sentence per type (never a translated word glued to a
         selection label, which is still English while an addon's demo data is loaded)."""
-        _ = self.env._
         name = contract.name
         return {
-            "topup": _("Stored value top-up - %s", name),
-            "consume": _("Stored value consumption - %s", name),
-            "refund": _("Stored value refund - %s", name),
-            "fee": _("Stored value refund fee - %s", name),
-            "forfeit": _("Stored value forfeit - %s", name),
-            "adjust": _("Stored value adjustment - %s", name),
-            "reversal": _("Stored value reversal - %s", name),
+            "topup": self.env._("Stored value top-up - %s", name),
+            "consume": self.env._("Stored value consumption - %s", name),
+            "refund": self.env._("Stored value refund - %s", name),
+            "fee": self.env._("Stored value refund fee - %s", name),
+            "forfeit": self.env._("Stored value forfeit - %s", name),
+            "adjust": self.env._("Stored value adjustment - %s", name),
+            "reversal": self.env._("Stored value reversal - %s", name),
         }[move_type]
 
     def _reverse_original_entry(self, vals):

@@ -52,7 +52,7 @@ class TierReview(models.Model):
     def _compute_todo_by(self):
         """The clinic's reviews name the role that approves (诊所经理), in words the suite translates."""
         guarded = self._clinic_guarded()
-        super(TierReview, self - guarded)._compute_todo_by()
+        result = super(TierReview, self - guarded)._compute_todo_by()
         for review in guarded:
             if review.reviewer_group_id:
                 review.todo_by = review.reviewer_group_id.name
@@ -64,6 +64,7 @@ class TierReview(models.Model):
                 )
             else:
                 review.todo_by = ", ".join(review.reviewer_ids.mapped("display_name"))
+        return result
 
     def _notify_review_reminder_body(self):
         if not self._clinic_guarded():

@@ -3,3 +3,4 @@ from . import wizard
 from . import report
 from . import controllers
 from . import tools
+from . import demo

@@ -8,3 +8,4 @@ from . import test_newsletter
 from . import test_security
 from . import test_ui
 from . import test_hostile_campaign
+from . import test_zh_cn_screens

@@ -741,7 +741,7 @@ class ClinicRefundRequest(models.Model):
         self._action_write({"state": "paid", "payment_id": payment.id, "date_paid": date})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         self.message_post(
-            body=self.env._("Refund paid by %(user)s: %(amount)s.", user=self.env.user.name, amount=refund)
+            body=self.env._("Refund paid by %(user)s: %(amount)s.", user=self.env.user.name, amount=self._money(refund))
         )
         return rows
 
@@ -794,66 +794,3 @@ class ClinicRefundRequest(models.Model):
                 }
             )
         return rows
-
-    # ------------------------------------------------------------------ demo data
-
-    @api.model
-    def _create_demo_requests(self):
-        """A draft, a request waiting for approval, a paid refund and a rejected one under dispute."""
-        contracts = self.env["clinic.prepaid.contract"].search(
-            [("state", "=", "active"), ("company_id", "=", self.env.ref("base.main_company").id)], order="id"
-        )
-        if len(contracts) < 3 or self.search_count([], limit=1):
-            return
-        users = {
-            key: self.env.ref(f"clinic_membership.user_clinic_{key}", raise_if_not_found=False)
-            for key in ("frontdesk", "manager", "director", "accountant")
-        }
-        if not all(users.values()):
-            return
-        evidence = [
-            (
-                0,
-                0,
-                {
-                    "evidence_type": kind,
-                    "filename": f"{kind}.pdf",
-                    "datas": base64.b64encode(b"%PDF-1.4 demo " + kind.encode()),
-                },
-            )
-            for kind in ("contract", "payment_voucher", "communication")
-        ]
-        Request = self.with_user(users["frontdesk"]).with_context(tracking_disable=True)
-
-        def request(contract, reason, description):
-            return Request.create(
-                {
-                    "partner_id": contract.partner_id.id,
-                    "contract_id": contract.id,
-                    "reason": reason,
-                    "description": description,
-                    "evidence_ids": evidence,
-                }
-            )
-
-        rejected = request(contracts[0], "other", "会员搬家, 希望退款。")
-        rejected.action_submit()
-        action = rejected.with_user(users["manager"]).reject_tier()
-        self.env["comment.wizard"].with_user(users["manager"]).with_context(**action["context"]).create(
-            {"comment": "会员已消费的疗程不在退款范围内。"}
-        ).add_comment()
-        rejected.write({"dispute_channel": "12315", "dispute_reference": "12315-2026-0815"})
-        request(contracts[0], "dissatisfied", "会员对疗程效果不满意, 申请退还剩余储值。")
-        waiting = request(contracts[1], "treatment_cancelled", "医生停诊, 预约的疗程取消。")
-        waiting.action_submit()
-        waiting.with_user(users["manager"]).validate_tier()
-        bank = self.env["account.journal"].search(
-            [("company_id", "=", contracts[2].company_id.id), ("type", "=", "bank")], limit=1
-        )
-        paid = request(contracts[2], "dissatisfied", "会员决定不再继续疗程。")
-        paid.action_submit()
-        paid.with_user(users["manager"]).validate_tier()
-        if paid.state == "to_approve":
-            paid.with_user(users["director"]).validate_tier()
-        if bank and paid.state == "approved":
-            paid.with_user(users["accountant"])._pay(bank)

@@ -16,3 +16,4 @@ from . import test_hostile_rpc
 from . import test_refund_cases
 from . import test_portal_refund
 from . import test_checkout
+from . import test_zh_cn_screens

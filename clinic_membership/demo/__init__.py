@@ -1,0 +1,2 @@
+from . import demo_language
+from . import res_partner_demo

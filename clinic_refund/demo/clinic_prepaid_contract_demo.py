@@ -1,0 +1,70 @@
+from odoo import api, fields, models
+from odoo.addons.clinic_membership.demo.demo_language import demo_language
+
+
+class ClinicPrepaidContract(models.Model):
+    _inherit = "clinic.prepaid.contract"
+
+    @api.model
+    def _create_demo_data(self):
+        return self.with_env(demo_language(self.env, "clinic_refund"))._clinic_demo_contracts()
+
+    @api.model
+    def _clinic_demo_contracts(self):
+        """Demo contracts, top-ups and consumption for the main company, if it has a chart."""
+        company = self.env.ref("base.main_company")
+        # Demo data loads before the post-init hook that sets the accounting up.
+        company._clinic_setup_stored_value_accounting()
+        if not company.clinic_stored_value_journal_id or self.search_count([("company_id", "=", company.id)], limit=1):
+            return  # no chart of accounts, or demo already there (the file reloads on update)
+        contracts = self.with_company(company).with_context(tracking_disable=True)
+        journal = contracts.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+        )
+        if not journal:
+            return
+        products = self.env["product.product"].create(
+            [
+                {"name": "光子嫩肤", "type": "service", "list_price": 1980.0},
+                {"name": "水光针", "type": "service", "list_price": 2800.0},
+            ]
+        )
+        partners = self.env["res.partner"].create(
+            [
+                {"name": "张美丽", "city": "上海", "phone": "+86 139 1234 5678"},
+                {"name": "李晓燕", "city": "北京", "phone": "+86 137 8765 4321"},
+            ]
+        )
+        members = [
+            (self.env.ref("clinic_membership.partner_member_portal", raise_if_not_found=False), 10000, 2000),
+            (partners[0], 20000, 5000),
+            (partners[1], 5000, 500),
+        ]
+        today = fields.Date.context_today(contracts)
+        for partner, principal, bonus in members:
+            if not partner:
+                continue
+            contract = contracts.create(
+                {"partner_id": partner.id, "amount_principal": principal, "amount_bonus": bonus}
+            )
+            contract._set_signed_document(
+                b"%PDF-1.4\n% demo scan of the signed paper contract " + contract.name.encode(),
+                f"{contract.name.replace('/', '_')}-signed.pdf",
+                partner.name,
+                today,
+                "paper",
+            )
+            contract.action_activate()
+            contracts.env["clinic.stored.value.topup"].create(
+                {"contract_id": contract.id, "journal_id": journal.id}
+            ).action_confirm()
+            invoice = contracts.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_line_ids": [(0, 0, {"product_id": products[0].id, "quantity": 1})],
+                }
+            )
+            invoice.action_post()
+            contract._consume_stored_value(invoice.amount_residual, invoice)
+        contracts.create({"partner_id": members[1][0].id, "amount_principal": 8000, "amount_bonus": 800})

@@ -246,7 +246,20 @@ class UtmCampaign(models.Model):
         tiers = self.tier_ids._origin  # the real tiers, also while the form is being edited
         if tiers:
             others = others.filtered(lambda other: not other.tier_ids or other.tier_ids & tiers)
-        return others
+        return others.filtered(self._clinic_shares_a_day_with)
+
+    def _clinic_shares_a_day_with(self, other):
+        """Whether a day exists on which both multipliers apply (member days apply on their day only)."""
+        starts = [day for day in (self.date_start, other.date_start) if day]
+        ends = [day for day in (self.date_end, other.date_end) if day]
+        first, last = max(starts, default=None), min(ends, default=None)
+        days_of_month = {c.member_day_of_month for c in (self, other) if c.clinic_campaign_type == "member_day"}
+        if len(days_of_month) > 1:
+            return False  # two member days on different days of the month never meet
+        if not days_of_month or not first or not last or (last - first).days >= 31:
+            return True
+        (day_of_month,) = days_of_month
+        return any((first + timedelta(days=n)).day == day_of_month for n in range((last - first).days + 1))
 
     @api.onchange("clinic_campaign_type", "points_multiplier", "date_start", "date_end", "tier_ids")
     def _onchange_clinic_overlap(self):

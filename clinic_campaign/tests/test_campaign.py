@@ -101,6 +101,12 @@ class TestCampaign(ClinicCampaignCase):
         self.assertFalse(double.clinic_overlap_warning, "the next day does not meet the ×3 day")
         double.write({"date_start": self.today, "date_end": self.today, "tier_ids": [(6, 0, [self.tier_silver.id])]})
         self.assertFalse(double.clinic_overlap_warning, "Silver members are not in the ×3 campaign")
+        member_day = self.create_campaign("member_day", points_multiplier=2, member_day_of_month=18)
+        week = self.today.replace(day=20)
+        double.write({"tier_ids": [(5,)], "date_start": week, "date_end": week + timedelta(days=6)})
+        self.assertFalse(double.clinic_overlap_warning, "the 20th to the 26th holds no 18th")
+        double.date_end = week + timedelta(days=30)
+        self.assertIn(f"{member_day.title} ×2", double.clinic_overlap_warning)
 
     def test_revenue_counts_the_window_after_contact(self):
         campaign = self.create_campaign(

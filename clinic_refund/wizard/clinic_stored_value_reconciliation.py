@@ -16,6 +16,13 @@ class ClinicStoredValueReconciliation(models.TransientModel):
     currency_id = fields.Many2one(related="company_id.currency_id")
     line_ids = fields.One2many("clinic.stored.value.reconciliation.line", "report_id", string="Lines")
 
+    @api.depends("date")
+    def _compute_display_name(self):
+        for report in self:
+            report.display_name = self.env._(
+                "Stored Value Reconciliation at %s", format_date(self.env, report.date) if report.date else ""
+            )
+
     @api.model
     def _get_reconciliation_data(self, date, company):
         """Per partner: sub-ledger principal and GL balance of the liability account at ``date``.

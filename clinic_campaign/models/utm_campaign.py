@@ -309,7 +309,9 @@ class UtmCampaign(models.Model):
     def _clinic_lock(self):
         """Serialise the automations of these campaigns across workers (crons, hooks)."""
         if self.ids:
-            self.env.cr.execute(SQL("SELECT id FROM utm_campaign WHERE id = ANY(%s) ORDER BY id FOR UPDATE", self.ids))
+            self.env.cr.execute(
+                SQL("SELECT id FROM utm_campaign WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", self.ids)
+            )
 
     # ------------------------------------------------------------------ grants
 

@@ -30,18 +30,21 @@ class AccountMove(models.Model):
         self._clinic_check_points_discounts()
         posted = super()._post(soft)
         posted._clinic_sync_points()
+        posted._clinic_refresh_member_spend()
         posted._clinic_upgrade_members("posted")
         return posted
 
     def button_draft(self):
         result = super().button_draft()
         self._clinic_sync_points()
+        self._clinic_refresh_member_spend()
         return result
 
     def button_cancel(self):
         result = super().button_cancel()
         self._clinic_sync_points()
         self._clinic_release_points_discounts()
+        self._clinic_refresh_member_spend()
         return result
 
     def unlink(self):
@@ -172,6 +175,15 @@ class AccountMove(models.Model):
             "campaign_id": earn.campaign_id.id,
             "source_ref": self.name,
         }
+
+    def _clinic_refresh_member_spend(self):
+        """The members' qualifying spend follows every posted, reset or cancelled customer document
+        at once (their tier waits for its own trigger or the periodic evaluation)."""
+        documents = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        for company, moves in documents.grouped("company_id").items():
+            members = moves.mapped(lambda m: m._clinic_member())
+            if members:
+                self.env["res.partner"]._clinic_refresh_spend(company, members.ids)
 
     def _clinic_upgrade_members(self, trigger):
         invoices = self.filtered(

@@ -230,83 +230,114 @@ class ResPartner(models.Model):
 
     @api.model
     def _clinic_evaluate_tiers(self, company, partner_ids=None, allow_downgrade=True):
-        """Re-evaluate the tiers of the company's members from one aggregate query.
+        """Re-evaluate the tiers of the company's members, decided in one SQL statement.
 
-        Qualifying spend is refreshed in bulk; only partners whose tier changes are written,
-        grouped by their new tier. Upgrades always apply; downgrades only with
+        The statement sums each member's qualifying spend, picks the tier it reaches and returns
+        only the members whose spend or tier changes; their spend is stored in bulk and their
+        tiers written grouped by new tier. Upgrades always apply; downgrades only with
         ``allow_downgrade`` (the periodic evaluation) and never while the tier is locked.
         Returns the number of tier changes.
         """
         today = fields.Date.context_today(self.with_company(company))
-        tiers = self.env["clinic.membership.tier"]._tiers_by_company(company)
-        rows = self._clinic_member_spend(company, today, partner_ids)
-        self._store_qualifying_spend(rows, company.currency_id)
-        tier_for_spend = self.env["clinic.membership.tier"]._tier_picker(tiers)
-        tier_by_id = {tier.id: tier for tier in tiers}
+        changes = self._clinic_member_changes(company, today, partner_ids)
+        self._store_qualifying_spend(
+            [(row["partner_id"], row["spend"]) for row in changes if row["spend_changed"]], company.currency_id
+        )
         to_write = defaultdict(list)
-        for partner_id, tier_id, locked_until, _old_spend, spend in rows:
-            target = tier_for_spend(spend)
-            current = tier_by_id.get(tier_id, tiers.browse())
-            if target == current:
-                continue
-            if target and target._is_above(current):
-                to_write[(target.id, "upgrade")].append(partner_id)
-            elif allow_downgrade and not (locked_until and locked_until >= today):
-                to_write[(target.id, "downgrade")].append(partner_id)
+        for row in changes:
+            if row["target_id"] is None or row["target_id"] == row["tier_id"]:
+                continue  # no active tier in the company, or the tier stays
+            upgrade = (
+                row["tier_min_spend"] is None
+                or company.currency_id.compare_amounts(float(row["target_min_spend"]), float(row["tier_min_spend"])) > 0
+            )
+            if upgrade:
+                to_write[(row["target_id"], "upgrade")].append(row["partner_id"])
+            elif allow_downgrade and not (row["locked_until"] and row["locked_until"] >= today):
+                to_write[(row["target_id"], "downgrade")].append(row["partner_id"])
+        Tier = self.env["clinic.membership.tier"]
         for (tier_id, reason), ids in to_write.items():
-            self.browse(ids).sudo()._clinic_set_tier(self.env["clinic.membership.tier"].browse(tier_id), reason)
+            self.browse(ids).sudo()._clinic_set_tier(Tier.browse(tier_id), reason)
         return sum(len(ids) for ids in to_write.values())
 
     @api.model
-    def _clinic_member_spend(self, company, today, partner_ids=None):
-        """(partner, tier, lock, stored spend, actual spend) of the company's members, in one query."""
-        self.env["account.move"].flush_model(
-            [
-                "state",
-                "move_type",
-                "commercial_partner_id",
-                "company_id",
-                "invoice_date",
-                "amount_untaxed_signed",
-            ]
+    def _clinic_refresh_spend(self, company, partner_ids):
+        """Store the members' current qualifying spend, their tiers unchanged."""
+        today = fields.Date.context_today(self.with_company(company))
+        changes = self._clinic_member_changes(company, today, partner_ids)
+        self._store_qualifying_spend(
+            [(row["partner_id"], row["spend"]) for row in changes if row["spend_changed"]], company.currency_id
         )
+
+    @api.model
+    def _clinic_member_changes(self, company, today, partner_ids=None):
+        """The members of ``company`` whose qualifying spend or reachable tier differs from what is
+        stored, with both: one statement, nothing else comes back.
+
+        The tier reached is the highest active tier (by sequence) whose threshold the spend meets to
+        the half cent, and never below the entry tier (even with more credit notes than invoices).
+        """
+        self.env["account.move"].flush_model(
+            ["state", "move_type", "commercial_partner_id", "company_id", "invoice_date", "amount_untaxed_signed"]
+        )
+        self.env["clinic.membership.tier"].flush_model(["company_id", "active", "sequence", "min_spend"])
         self.flush_model(["is_member", "member_company_id", "tier_id", "tier_locked_until", "qualifying_spend"])
+        currency = company.currency_id
         date_from = company._clinic_spend_window_start(today)
         date_filter = SQL("AND m.invoice_date >= %s", date_from) if date_from else SQL()
         partner_filter = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT p.id, p.tier_id, p.tier_locked_until, COALESCE(p.qualifying_spend, 0), COALESCE(s.spend, 0)
+                WITH tiers AS (
+                    SELECT id, min_spend, row_number() OVER (ORDER BY sequence, id) AS rank
+                      FROM clinic_membership_tier
+                     WHERE company_id = %(company)s AND active
+                ), spend AS (
+                    SELECT m.commercial_partner_id AS partner_id, SUM(m.amount_untaxed_signed) AS spend
+                      FROM account_move m
+                     WHERE m.company_id = %(company)s
+                       AND m.state = 'posted'
+                       AND m.move_type IN ('out_invoice', 'out_refund')
+                       %(date_filter)s
+                  GROUP BY m.commercial_partner_id
+                )
+                SELECT p.id AS partner_id, p.tier_id, p.tier_locked_until AS locked_until,
+                       ROUND(COALESCE(s.spend, 0), %(digits)s) AS spend,
+                       ROUND(COALESCE(s.spend, 0), %(digits)s)
+                           <> ROUND(COALESCE(p.qualifying_spend, 0), %(digits)s) AS spend_changed,
+                       target.id AS target_id, target.min_spend AS target_min_spend,
+                       cur.min_spend AS tier_min_spend
                   FROM res_partner p
-             LEFT JOIN (
-                        SELECT m.commercial_partner_id AS partner_id, SUM(m.amount_untaxed_signed) AS spend
-                          FROM account_move m
-                         WHERE m.company_id = %(company)s
-                           AND m.state = 'posted'
-                           AND m.move_type IN ('out_invoice', 'out_refund')
-                           %(date_filter)s
-                      GROUP BY m.commercial_partner_id
-                       ) s ON s.partner_id = p.id
+             LEFT JOIN spend s ON s.partner_id = p.id
+             LEFT JOIN clinic_membership_tier cur ON cur.id = p.tier_id
+             LEFT JOIN LATERAL (
+                        SELECT tiers.id, tiers.min_spend
+                          FROM tiers
+                         WHERE tiers.rank = 1 OR tiers.min_spend - %(half_cent)s <= COALESCE(s.spend, 0)
+                      ORDER BY tiers.rank DESC
+                         LIMIT 1
+                       ) target ON TRUE
                  WHERE p.is_member AND p.member_company_id = %(company)s %(partner_filter)s
+                   AND (p.tier_id IS DISTINCT FROM target.id
+                        OR ROUND(COALESCE(s.spend, 0), %(digits)s)
+                           <> ROUND(COALESCE(p.qualifying_spend, 0), %(digits)s))
                 """,
                 company=company.id,
+                digits=currency.decimal_places,
+                half_cent=currency.rounding / 2,
                 date_filter=date_filter,
                 partner_filter=partner_filter,
             )
         )
-        return self.env.cr.fetchall()
+        return self.env.cr.dictfetchall()
 
     @api.model
     def _store_qualifying_spend(self, rows, currency):
-        changed = [
-            (partner_id, float_round(float(spend), precision_rounding=currency.rounding))
-            for partner_id, _tier, _lock, old_spend, spend in rows
-            if currency.compare_amounts(float(old_spend), float(spend)) != 0
-        ]
-        if not changed:
+        """Store ``rows`` of (partner id, spend) in one statement."""
+        if not rows:
             return
-        ids, amounts = zip(*changed, strict=True)
+        ids, amounts = zip(*rows, strict=True)
         self.env.cr.execute(
             SQL(
                 """
@@ -315,7 +346,7 @@ class ResPartner(models.Model):
                  WHERE p.id = v.id
                 """,
                 list(ids),
-                list(amounts),
+                [float_round(float(amount), precision_rounding=currency.rounding) for amount in amounts],
             )
         )
         self.invalidate_model(["qualifying_spend"])

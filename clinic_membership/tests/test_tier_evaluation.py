@@ -180,3 +180,40 @@ class TestTierEvaluation(ClinicMembershipCase):
         self.env["res.partner"]._clinic_evaluate_tiers(self.company)
         self.assertEqual(shanghai.tier_id, self.tier_regular)
         self.assertEqual(shenzhen.tier_id, entry)
+
+
+@tagged("post_install", "-at_install")
+class TestSpendFollowsDocuments(ClinicMembershipCase):
+    def test_spend_follows_credit_notes_resets_and_cancels(self):
+        member = self.create_member()
+        invoice = self.create_invoice(member, 12000)
+        self.assertEqual((member.qualifying_spend, member.tier_id), (12000, self.tier_silver))
+        self.create_invoice(member, 3000, move_type="out_refund")
+        self.assertEqual(member.qualifying_spend, 9000, "a credit note takes its amount off at once")
+        self.assertEqual(member.tier_id, self.tier_silver, "the tier waits for the periodic evaluation")
+        invoice.button_draft()
+        self.assertEqual(member.qualifying_spend, -3000)
+        invoice.button_cancel()
+        self.assertEqual(member.qualifying_spend, -3000)
+        reversal = self.create_invoice(member, 5000)._reverse_moves(cancel=True)
+        self.assertEqual(reversal.state, "posted")
+        self.assertEqual(member.qualifying_spend, -3000, "a reversed invoice counts for nothing")
+        self.env["res.partner"]._clinic_evaluate_tiers(self.company)
+        self.assertEqual(member.tier_id, self.tier_regular, "never below the entry tier")
+
+    def test_a_settled_evaluation_costs_the_same_queries_for_any_number_of_members(self):
+        few = [self.create_member(f"少 {n}") for n in range(3)]
+        for member in few:
+            self.create_invoice(member, 100)
+        Partner = self.env["res.partner"]
+        Partner._clinic_evaluate_tiers(self.company)
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=3):
+            self.assertEqual(Partner._clinic_evaluate_tiers(self.company), 0)
+        many = [self.create_member(f"多 {n}") for n in range(30)]
+        for member in many:
+            self.create_invoice(member, 100)
+        Partner._clinic_evaluate_tiers(self.company)
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=3):
+            self.assertEqual(Partner._clinic_evaluate_tiers(self.company), 0)

@@ -245,8 +245,8 @@ class ResPartner(models.Model):
         )
         to_write = defaultdict(list)
         for row in changes:
-            if row["target_id"] is None or row["target_id"] == row["tier_id"]:
-                continue  # no active tier in the company, or the tier stays
+            if row["target_id"] == row["tier_id"]:
+                continue
             upgrade = (
                 row["tier_min_spend"] is None
                 or company.currency_id.compare_amounts(float(row["target_min_spend"]), float(row["tier_min_spend"])) > 0
@@ -275,62 +275,73 @@ class ResPartner(models.Model):
         stored, with both: one statement, nothing else comes back.
 
         The tier reached is the highest active tier (by sequence) whose threshold the spend meets to
-        the half cent, and never below the entry tier (even with more credit notes than invoices).
+        the half cent, and never below the entry tier (even with more credit notes than invoices):
+        the thresholds go into the statement as one ``CASE``, so that picking it costs nothing.
         """
         self.env["account.move"].flush_model(
             ["state", "move_type", "commercial_partner_id", "company_id", "invoice_date", "amount_untaxed_signed"]
         )
-        self.env["clinic.membership.tier"].flush_model(["company_id", "active", "sequence", "min_spend"])
         self.flush_model(["is_member", "member_company_id", "tier_id", "tier_locked_until", "qualifying_spend"])
+        Tier = self.env["clinic.membership.tier"]
+        tiers = Tier._tiers_by_company(company)
+        if not tiers:
+            return []
         currency = company.currency_id
+        half_cent = currency.rounding / 2
+        target = SQL("%s::int", tiers[0].id)
+        if len(tiers) > 1:
+            target = SQL(
+                "CASE %s ELSE %s END",
+                SQL(" ").join(
+                    SQL("WHEN COALESCE(s.spend, 0) >= %s THEN %s", tier.min_spend - half_cent, tier.id)
+                    for tier in reversed(tiers[1:])
+                ),
+                target,
+            )
         date_from = company._clinic_spend_window_start(today)
         date_filter = SQL("AND m.invoice_date >= %s", date_from) if date_from else SQL()
         partner_filter = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         self.env.cr.execute(
             SQL(
                 """
-                WITH tiers AS (
-                    SELECT id, min_spend, row_number() OVER (ORDER BY sequence, id) AS rank
-                      FROM clinic_membership_tier
-                     WHERE company_id = %(company)s AND active
-                ), spend AS (
-                    SELECT m.commercial_partner_id AS partner_id, SUM(m.amount_untaxed_signed) AS spend
-                      FROM account_move m
-                     WHERE m.company_id = %(company)s
-                       AND m.state = 'posted'
-                       AND m.move_type IN ('out_invoice', 'out_refund')
-                       %(date_filter)s
-                  GROUP BY m.commercial_partner_id
-                )
-                SELECT p.id AS partner_id, p.tier_id, p.tier_locked_until AS locked_until,
-                       ROUND(COALESCE(s.spend, 0), %(digits)s) AS spend,
-                       ROUND(COALESCE(s.spend, 0), %(digits)s)
-                           <> ROUND(COALESCE(p.qualifying_spend, 0), %(digits)s) AS spend_changed,
-                       target.id AS target_id, target.min_spend AS target_min_spend,
-                       cur.min_spend AS tier_min_spend
-                  FROM res_partner p
-             LEFT JOIN spend s ON s.partner_id = p.id
-             LEFT JOIN clinic_membership_tier cur ON cur.id = p.tier_id
-             LEFT JOIN LATERAL (
-                        SELECT tiers.id, tiers.min_spend
-                          FROM tiers
-                         WHERE tiers.rank = 1 OR tiers.min_spend - %(half_cent)s <= COALESCE(s.spend, 0)
-                      ORDER BY tiers.rank DESC
-                         LIMIT 1
-                       ) target ON TRUE
-                 WHERE p.is_member AND p.member_company_id = %(company)s %(partner_filter)s
-                   AND (p.tier_id IS DISTINCT FROM target.id
-                        OR ROUND(COALESCE(s.spend, 0), %(digits)s)
-                           <> ROUND(COALESCE(p.qualifying_spend, 0), %(digits)s))
+                SELECT * FROM (
+                    SELECT p.id AS partner_id, p.tier_id, p.tier_locked_until AS locked_until,
+                           ROUND(COALESCE(s.spend, 0), %(digits)s) AS spend,
+                           ROUND(COALESCE(s.spend, 0), %(digits)s)
+                               <> ROUND(COALESCE(p.qualifying_spend, 0), %(digits)s) AS spend_changed,
+                           %(target)s AS target_id
+                      FROM res_partner p
+                 LEFT JOIN (
+                            SELECT m.commercial_partner_id AS partner_id, SUM(m.amount_untaxed_signed) AS spend
+                              FROM account_move m
+                             WHERE m.company_id = %(company)s
+                               AND m.state = 'posted'
+                               AND m.move_type IN ('out_invoice', 'out_refund')
+                               %(date_filter)s
+                          GROUP BY m.commercial_partner_id
+                           ) s ON s.partner_id = p.id
+                     WHERE p.is_member AND p.member_company_id = %(company)s %(partner_filter)s
+                ) member
+                 WHERE member.spend_changed OR member.tier_id IS DISTINCT FROM member.target_id
                 """,
                 company=company.id,
                 digits=currency.decimal_places,
-                half_cent=currency.rounding / 2,
+                target=target,
                 date_filter=date_filter,
                 partner_filter=partner_filter,
             )
         )
-        return self.env.cr.dictfetchall()
+        rows = self.env.cr.dictfetchall()
+        thresholds = {
+            tier.id: tier.min_spend
+            for tier in Tier.with_context(active_test=False).browse(
+                {row["tier_id"] for row in rows if row["tier_id"]} | {row["target_id"] for row in rows}
+            )
+        }
+        for row in rows:
+            row["target_min_spend"] = thresholds[row["target_id"]]
+            row["tier_min_spend"] = thresholds.get(row["tier_id"])
+        return rows
 
     @api.model
     def _store_qualifying_spend(self, rows, currency):

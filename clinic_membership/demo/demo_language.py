@@ -8,4 +8,5 @@ def demo_language(env, module):
     if "zh_CN" not in dict(env["res.lang"].get_installed()):
         return env
     env["ir.module.module"]._load_module_terms([module], ["zh_CN"])
+    env.invalidate_all()  # the terms were written in SQL: records read before must read them again
     return env(context=dict(env.context, lang="zh_CN"))

@@ -103,6 +103,7 @@ class ResPartner(models.Model):
             partner = self.create(
                 {
                     "name": name,
+                    "lang": self.env.lang,  # the database's default partner language may be English
                     "phone": phone,
                     "city": city,
                     "country_id": self.env.ref("base.cn").id,
@@ -122,6 +123,7 @@ class ResPartner(models.Model):
         if portal and not portal.is_member:
             portal.write(
                 {
+                    "lang": self.env.lang,
                     "consultant_id": self.env.ref("clinic_membership.user_clinic_manager").id,
                     "consent_email": True,
                 }

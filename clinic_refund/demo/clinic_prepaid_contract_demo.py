@@ -31,8 +31,8 @@ class ClinicPrepaidContract(models.Model):
         )
         partners = self.env["res.partner"].create(
             [
-                {"name": "张美丽", "city": "上海", "phone": "+86 139 1234 5678"},
-                {"name": "李晓燕", "city": "北京", "phone": "+86 137 8765 4321"},
+                {"name": "张美丽", "city": "上海", "phone": "+86 139 1234 5678", "lang": self.env.lang},
+                {"name": "李晓燕", "city": "北京", "phone": "+86 137 8765 4321", "lang": self.env.lang},
             ]
         )
         members = [

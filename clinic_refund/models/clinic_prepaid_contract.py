@@ -787,7 +787,11 @@ class ClinicPrepaidContract(models.Model):
         self.ensure_one()
         if not self._clinic_portal_can_ask_refund():
             raise UserError(self.env._("A refund of contract %s is already being handled.", self.name))
-        Request = self.env["clinic.refund.request"]
+        assignee = self.user_id or self.partner_id.consultant_id or self.env.ref("base.user_admin")
+        # What the clinic reads of the request (its chatter, to-do, file names) is in the language of
+        # the staff who handle it, not the member's.
+        staff = self.with_context(lang=assignee.sudo().lang or self.env.lang)
+        Request = staff.env["clinic.refund.request"]
         vals = {
             "partner_id": self.partner_id.id,
             "contract_id": self.id,
@@ -799,7 +803,7 @@ class ClinicPrepaidContract(models.Model):
                 fields.Command.create(
                     {
                         "evidence_type": "other",
-                        "name": self.env._("Sent by the member: %s", name[:200]),
+                        "name": staff.env._("Sent by the member: %s", name[:200]),
                         "datas": base64.b64encode(content),
                         "filename": name[:200],
                     }
@@ -813,12 +817,12 @@ class ClinicPrepaidContract(models.Model):
             if len(content) > MAX_FILE_BYTES:
                 raise UserError(self.env._("%s is larger than 25 MB.", name))
         request = as_flow(Request.sudo()).create(vals)
-        request.message_post(body=self.env._("Asked by the member in the portal."))
+        request.message_post(body=staff.env._("Asked by the member in the portal."))
         request.activity_schedule(
             "mail.mail_activity_data_todo",
-            user_id=(self.user_id or self.partner_id.consultant_id or self.env.ref("base.user_admin")).id,
+            user_id=assignee.id,
             date_deadline=request.date_due,
-            summary=self.env._("Refund asked in the portal: complete and submit %s", request.name),
+            summary=staff.env._("Refund asked in the portal: complete and submit %s", request.name),
         )
         return self.env["clinic.refund.request"].browse(request.ids)
 

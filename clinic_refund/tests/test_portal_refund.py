@@ -10,10 +10,10 @@ class TestPortalRefund(StoredValueCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.member_user = new_test_user(cls.env, "rf_portal_member", groups="base.group_portal")
+        cls.member_user = new_test_user(cls.env, "rf_portal_member", name="钱会员", groups="base.group_portal")
         cls.other_user = new_test_user(cls.env, "rf_portal_other", groups="base.group_portal")
         cls.staff = new_test_user(
-            cls.env, "rf_portal_staff", groups="base.group_user,clinic_membership.group_clinic_user"
+            cls.env, "rf_portal_staff", name="孙顾问", groups="base.group_user,clinic_membership.group_clinic_user"
         )
 
     def member_contract(self):
@@ -66,6 +66,8 @@ class TestPortalRefund(StoredValueCase, HttpCase):
         self.assertFalse(self.env["clinic.refund.request"].search([("contract_id", "=", contract.id)]))
 
     def test_the_whole_refund_in_the_browser(self):
+        self.activate_zh_cn()
+        (self.frontdesk | self.manager | self.accountant | self.staff).lang = "zh_CN"  # the clinic works in Chinese
         contract = self.member_contract()
         self.start_tour(
             f"/my/prepaid-contracts/{contract.id}", "clinic_refund_portal_ask_tour", login=self.member_user.login

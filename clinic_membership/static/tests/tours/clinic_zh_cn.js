@@ -12,6 +12,7 @@ function englishWords(text) {
     const cleaned = text
         .replace(/\S+@\S+/g, " ") // e-mail addresses
         .replace(/https?:\/\/\S+/g, " ")
+        .replace(/\b[0-9a-f]{16,}\b/g, " ") // digests (SHA-256 of a signed file)
         .replace(/\.[A-Za-z0-9]{2,4}\b/g, " "); // file name extensions
     const words = cleaned.match(/[A-Za-z]*[a-z][A-Za-z]*/g) || [];
     return [...new Set(words.filter((word) => word.length >= 3 && !ALLOWED.has(word)))];

@@ -54,15 +54,16 @@ registry.category("web_tour.tours").add("clinic_refund_portal_paid_tour", {
     ],
 });
 
+// The clinic's side reads the screens in zh_CN (clinic_refund/tests/test_portal_refund.py).
 registry.category("web_tour.tours").add("clinic_refund_request_submit_tour", {
     steps: () => [
         {
             content: "The member's own files are there, with the contract and receipts the clinic holds",
-            trigger: ".o_notebook a.nav-link:contains(Evidence)",
+            trigger: ".o_notebook a.nav-link:contains(证据材料)",
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=evidence_ids] .o_data_row:contains(Contract)",
+            trigger: ".o_field_widget[name=evidence_ids] .o_data_row:contains(合同)",
         },
         {
             content: "Submit it for approval",
@@ -71,7 +72,7 @@ registry.category("web_tour.tours").add("clinic_refund_request_submit_tour", {
         },
         {
             content: "The request waits for approval",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(To Approve)",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(待审批)",
         },
     ],
 });

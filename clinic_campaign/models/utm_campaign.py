@@ -1,3 +1,4 @@
+import threading
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -37,6 +38,8 @@ DEFAULT_TEMPLATES = {
 # button comes first); the others announce their benefit (no points: those come with spending).
 LAUNCH_PERIODS = {"holiday": "holiday", "double_points": "launch", "member_day": "launch", "referral": "launch"}
 CONTACTED_STATES = ("sent", "activity")
+# Members granted per transaction by the automations (each chunk committed in a cron).
+AUTOMATION_CHUNK = 500
 # Results counted by _clinic_refresh_results, never typed.
 RESULT_FIELDS = {
     "clinic_reached_count",
@@ -316,22 +319,31 @@ class UtmCampaign(models.Model):
     # ------------------------------------------------------------------ grants
 
     def _clinic_grant(self, partner, period_key, *, points=None, date=None, source_ref=None, referee=None):
-        """Reward ``partner`` once per ``period_key``: bonus points, and a message by the campaign's channel.
+        """Reward ``partner`` once per ``period_key`` (see _clinic_grant_batch)."""
+        return self._clinic_grant_batch(
+            partner, period_key, points=points, date=date, source_ref=source_ref, referee=referee
+        )
 
-        Returns the new ``clinic.campaign.grant``, or an empty recordset when the partner already
-        had it (the automations are idempotent: running them twice grants once).
+    def _clinic_grant_batch(self, partners, period_key, *, points=None, date=None, source_ref=None, referee=None):
+        """Reward each of ``partners`` once per ``period_key``: bonus points, and a message by the
+        campaign's channel, all in batches (one points ``create``, one mail batch, one grants ``create``).
+
+        Returns the new ``clinic.campaign.grant`` rows; partners who already had it get nothing (the
+        automations are idempotent: running them twice grants once).
         """
         self.ensure_one()
         Grant = as_flow(self.env["clinic.campaign.grant"].sudo())
-        if Grant.search_count(
-            [("campaign_id", "=", self.id), ("partner_id", "=", partner.id), ("period_key", "=", period_key)], limit=1
-        ):
+        already = Grant.search(
+            [("campaign_id", "=", self.id), ("partner_id", "in", partners.ids), ("period_key", "=", period_key)]
+        ).partner_id
+        partners = partners - already
+        if not partners:
             return self.env["clinic.campaign.grant"]
         date = date or fields.Date.context_today(self)
         points = self.bonus_points if points is None else points
-        move = self.env["clinic.points.move"]
-        if points > 0 and partner.is_member:
-            move = move._clinic_record(
+        earners = partners.filtered("is_member") if points > 0 else partners.browse()
+        moves = (
+            self.env["clinic.points.move"]._clinic_record(
                 [
                     {
                         "partner_id": partner.id,
@@ -342,22 +354,57 @@ class UtmCampaign(models.Model):
                         "source_ref": source_ref or self.title,
                         "date": date,
                     }
+                    for partner in earners
                 ]
             )
-        contact_state = self._clinic_contact(partner, points=points)
-        grant = Grant.create(
-            {
-                "campaign_id": self.id,
-                "partner_id": partner.id,
-                "company_id": (partner.member_company_id or self.company_id or self.env.company).id,
-                "period_key": period_key,
-                "date": date,
-                "points_move_id": move.id,
-                "referee_id": referee.id if referee else False,
-                "contact_state": contact_state,
-            }
+            if earners
+            else self.env["clinic.points.move"]
         )
-        return self.env["clinic.campaign.grant"].browse(grant.ids)
+        move_by_partner = {move.partner_id.id: move.id for move in moves}
+        contact_states = self._clinic_contact_batch(partners, points=points)
+        grants = Grant.create(
+            [
+                {
+                    "campaign_id": self.id,
+                    "partner_id": partner.id,
+                    "company_id": (partner.member_company_id or self.company_id or self.env.company).id,
+                    "period_key": period_key,
+                    "date": date,
+                    "points_move_id": move_by_partner.get(partner.id, False),
+                    "referee_id": referee.id if referee else False,
+                    "contact_state": contact_states[partner.id],
+                }
+                for partner in partners
+            ]
+        )
+        return self.env["clinic.campaign.grant"].browse(grants.ids)
+
+    def _clinic_contact_batch(self, partners, points=0):
+        """Contact ``partners`` by the campaign's channel where they consented: {partner id: state}.
+        Mails are generated in one batch; other channels give the consultant a to-do each."""
+        self.ensure_one()
+        channel = self.consent_channel or "email"
+        states = {}
+        to_mail = partners.browse()
+        for partner in partners:
+            if not partner._clinic_has_consent(channel):
+                states[partner.id] = "no_consent"
+            elif channel != "email":
+                states[partner.id] = self._clinic_contact(partner, points=points)
+            elif not self.mail_template_id:
+                states[partner.id] = "none"
+            elif not partner.email or partner.is_blacklisted:
+                states[partner.id] = "no_email"
+            else:
+                states[partner.id] = "sent"
+                to_mail |= partner
+        if to_mail:
+            self.mail_template_id.with_context(
+                clinic_campaign_title=self.title,
+                clinic_benefit=self.benefit_description or "",
+                clinic_points=points,
+            ).send_mail_batch(to_mail.ids)
+        return states
 
     def _clinic_contact(self, partner, points=0):
         """Contact ``partner`` by the campaign's channel if they consented. Returns the contact state."""
@@ -397,67 +444,89 @@ class UtmCampaign(models.Model):
 
     @api.model
     def _cron_clinic_automations(self):
-        """Daily: birthday privileges, member days, holiday promotions, welcome gifts catch-up."""
+        """Daily: birthday privileges, member days, holiday promotions, welcome gifts catch-up.
+
+        Set-based and resumable: each run finds the members one query at a time (those who did not
+        get the grant of the period yet), grants them in chunks, and in a cron commits each chunk
+        with its progress, so that a run killed half-way resumes where it stopped and never grants
+        twice (the campaign row is locked while a chunk is granted).
+        """
         today = fields.Date.context_today(self)
-        touched = self._clinic_run_birthdays(today)
-        touched |= self._clinic_run_member_days(today)
-        touched |= self._clinic_run_holidays(today)
-        touched |= self._clinic_run_welcome_catch_up(today)
-        touched._clinic_refresh_results()
+        runs = self._clinic_automation_runs(today)
+        remaining = sum(campaign._clinic_count_targets(period, condition) for campaign, period, condition, _ref in runs)
+        done = 0
+        for campaign, period, condition, source_ref in runs:
+            while True:
+                granted = campaign._clinic_grant_next_chunk(period, condition, today, source_ref)
+                done += granted
+                remaining = max(remaining - granted, 0)
+                self._clinic_commit_progress(done, remaining)
+                if granted < AUTOMATION_CHUNK:
+                    break
+        self.browse({campaign.id for campaign, *_rest in runs})._clinic_refresh_results()
 
     @api.model
-    def _clinic_run_birthdays(self, today):
-        """Members whose birthday falls in this month: mail and bonus points, once a year."""
-        campaigns = self._clinic_running(["birthday"], today)
-        campaigns._clinic_lock()
-        for campaign in campaigns:
-            members = self.env["res.partner"].search([*campaign._clinic_member_domain(), ("birthday", "!=", False)])
-            for member in members.filtered(lambda p: p.birthday.month == today.month):
-                campaign._clinic_grant(
-                    member,
+    def _clinic_automation_runs(self, today):
+        """(campaign, period key, SQL condition on res_partner, points label) of what runs today."""
+        runs = []
+        for campaign in self._clinic_running(["birthday"], today):
+            runs.append(
+                (
+                    campaign,
                     str(today.year),
-                    date=today,
-                    source_ref=self.env._("%(campaign)s %(year)s", campaign=campaign.title, year=today.year),
+                    SQL("EXTRACT(MONTH FROM res_partner.birthday) = %s", today.month),
+                    self.env._("%(campaign)s %(year)s", campaign=campaign.title, year=today.year),
                 )
-        return campaigns
-
-    @api.model
-    def _clinic_run_member_days(self, today):
-        """On the monthly member day: mail and bonus points to the target tiers, once a month."""
-        campaigns = self._clinic_running(["member_day"], today).filtered(lambda c: c.member_day_of_month == today.day)
-        campaigns._clinic_lock()
+            )
         period = today.strftime("%Y-%m")
-        for campaign in campaigns:
-            for member in self.env["res.partner"].search(campaign._clinic_member_domain()):
-                campaign._clinic_grant(
-                    member,
-                    period,
-                    date=today,
-                    source_ref=self.env._("%(campaign)s %(month)s", campaign=campaign.title, month=period),
-                )
-        return campaigns
-
-    @api.model
-    def _clinic_run_holidays(self, today):
-        """While a holiday promotion runs: its offer (and bonus points) to each target member, once."""
-        campaigns = self._clinic_running(["holiday"], today)
-        campaigns._clinic_lock()
-        for campaign in campaigns:
-            for member in self.env["res.partner"].search(campaign._clinic_member_domain()):
-                campaign._clinic_grant(member, "holiday", date=today)
-        return campaigns
-
-    @api.model
-    def _clinic_run_welcome_catch_up(self, today):
-        """Members enrolled while a welcome campaign runs who did not get its gift yet."""
-        campaigns = self._clinic_running(["welcome"], today)
-        campaigns._clinic_lock()
-        for campaign in campaigns:
+        for campaign in self._clinic_running(["member_day"], today):
+            if campaign.member_day_of_month == today.day:
+                label = self.env._("%(campaign)s %(month)s", campaign=campaign.title, month=period)
+                runs.append((campaign, period, SQL("TRUE"), label))
+        for campaign in self._clinic_running(["holiday"], today):
+            runs.append((campaign, "holiday", SQL("TRUE"), None))
+        for campaign in self._clinic_running(["welcome"], today):
             since = campaign.date_start or campaign.create_date.date()
-            domain = [*campaign._clinic_member_domain(), ("member_since", ">=", since)]
-            for member in self.env["res.partner"].search(domain):
-                campaign._clinic_grant(member, "welcome", date=today)
-        return campaigns
+            runs.append((campaign, "welcome", SQL("res_partner.member_since >= %s", since), None))
+        return runs
+
+    def _clinic_targets_query(self, period_key, condition):
+        """The members this campaign targets, matching ``condition``, without its grant of the period."""
+        self.ensure_one()
+        query = self.env["res.partner"]._search(self._clinic_member_domain())
+        query.add_where(condition)
+        query.add_where(
+            SQL(
+                "NOT EXISTS (SELECT 1 FROM clinic_campaign_grant g WHERE g.partner_id = res_partner.id"
+                " AND g.campaign_id = %s AND g.period_key = %s)",
+                self.id,
+                period_key,
+            )
+        )
+        return query
+
+    def _clinic_count_targets(self, period_key, condition):
+        query = self._clinic_targets_query(period_key, condition)
+        return self.env.execute_query(query.select(SQL("count(*)")))[0][0]
+
+    def _clinic_grant_next_chunk(self, period_key, condition, today, source_ref):
+        """Grant the next chunk of targets (the campaign locked meanwhile); returns how many."""
+        self.ensure_one()
+        self._clinic_lock()
+        query = self._clinic_targets_query(period_key, condition)
+        query.order = SQL("res_partner.id")
+        query.limit = AUTOMATION_CHUNK
+        ids = [row[0] for row in self.env.execute_query(query.select())]
+        partners = self.env["res.partner"].browse(ids)
+        self._clinic_grant_batch(partners, period_key, date=today, source_ref=source_ref)
+        return len(ids)
+
+    @api.model
+    def _clinic_commit_progress(self, done, remaining):
+        """In a cron (never in tests), each chunk is committed with the progress of the run."""
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if self.env.context.get("ir_cron_progress_id") and not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()
 
     def _clinic_grant_welcome(self, partners):
         """Welcome gift of the running welcome campaigns to newly enrolled ``partners``."""
@@ -465,8 +534,7 @@ class UtmCampaign(models.Model):
         campaigns = self._clinic_running(["welcome"], today)
         campaigns._clinic_lock()
         for campaign in campaigns:
-            for partner in partners.filtered(campaign._clinic_targets):
-                campaign._clinic_grant(partner, "welcome", date=today)
+            campaign._clinic_grant_batch(partners.filtered(campaign._clinic_targets), "welcome", date=today)
 
     # ------------------------------------------------------------------ launch
 
@@ -478,9 +546,8 @@ class UtmCampaign(models.Model):
         self._clinic_lock()
         period = LAUNCH_PERIODS[self.clinic_campaign_type]
         points = None if period == "holiday" else 0
-        grants = self.env["clinic.campaign.grant"]
-        for member in self.env["res.partner"].search(self._clinic_member_domain()):
-            grants |= self._clinic_grant(member, period, points=points, date=today)
+        members = self.env["res.partner"].search(self._clinic_member_domain())
+        grants = self._clinic_grant_batch(members, period, points=points, date=today)
         self._clinic_refresh_results()
         reached = len(grants.filtered(lambda g: g.contact_state in CONTACTED_STATES))
         skipped = len(grants.filtered(lambda g: g.contact_state in SKIPPED_STATES))

@@ -1,6 +1,9 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
+from odoo.addons.clinic_campaign.models import utm_campaign
 from odoo.tests import freeze_time, tagged
+from odoo.tools import SQL
 
 from .common import ClinicCampaignCase
 
@@ -189,3 +192,23 @@ class TestAutomations(ClinicCampaignCase):
         self.assertEqual(self.grants(campaign, member).contact_state, "no_email")
         campaign.action_clinic_refresh_results()
         self.assertEqual((campaign.clinic_reached_count, campaign.clinic_skipped_count), (0, 1))
+
+    def test_a_run_stopped_half_way_resumes_and_grants_each_member_once(self):
+        campaign = self.create_campaign(
+            "holiday",
+            bonus_points=100,
+            date_start=self.today,
+            mail_template_id=self.env.ref("clinic_campaign.mail_template_campaign_holiday").id,
+        )
+        members = [self.create_member(f"续跑 {n}") for n in range(5)]
+        mails_before = self.env["mail.mail"].search_count([])
+        with patch.object(utm_campaign, "AUTOMATION_CHUNK", 2):
+            # what a cron killed after its first committed chunk leaves behind
+            self.assertEqual(campaign._clinic_grant_next_chunk("holiday", SQL("TRUE"), self.today, None), 2)
+            self.assertEqual(len(self.grants(campaign)), 2)
+            self.run_cron_twice()
+        self.assertEqual(len(self.grants(campaign)), 5)
+        for member in members:
+            self.assertEqual(len(self.grants(campaign, member)), 1)
+            self.assertEqual(self.campaign_points(campaign, member), 100, "once each")
+        self.assertEqual(self.env["mail.mail"].search_count([]) - mails_before, 5, "one mail each")

@@ -526,7 +526,8 @@ class UtmCampaign(models.Model):
         """In a cron (never in tests), each chunk is committed with the progress of the run."""
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         if self.env.context.get("ir_cron_progress_id") and not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()
+            # committed chunk by chunk, as event's mail scheduler does: a killed run resumes
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _clinic_grant_welcome(self, partners):
         """Welcome gift of the running welcome campaigns to newly enrolled ``partners``."""

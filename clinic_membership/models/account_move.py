@@ -93,58 +93,70 @@ class AccountMove(models.Model):
         """Make the points of each document match its state, whatever happened before.
 
         A posted document holds its earning (or claw-back) once; a document that is not
-        posted holds none. Posting again after a reset never earns twice.
+        posted holds none. Posting again after a reset never earns twice. In batch: the points
+        held are read in one query, multipliers resolved once per date, and the earnings, the
+        claw-backs and the reversals each recorded in one ``create``.
         """
+        documents = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        if not documents:
+            return
         Points = self.env["clinic.points.move"]
-        for move in self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund")):
-            current = sum(move.sudo().clinic_points_move_ids.mapped("points"))
-            if move.state == "posted" and not current:
-                vals = move._clinic_points_vals()
-                if vals:
-                    Points._clinic_record([vals])
-            elif move.state != "posted" and current:
-                earnings = move.sudo().clinic_points_move_ids
-                Points._clinic_record(
-                    [
-                        {
-                            "partner_id": earnings[0].partner_id.id,
-                            "company_id": move.company_id.id,
-                            "move_type": "reversal",
-                            "points": -current,
-                            "source_move_id": move.id,
-                            "reversed_move_id": earnings.filtered(lambda m: m.move_type == "earn")[-1:].id,
-                            "campaign_id": earnings.campaign_id[:1].id,
-                            "lot_id": earnings.filtered(lambda m: m.points > 0)[-1:].id,
-                            "source_ref": self.env._("%s reset to draft or cancelled", move.name),
-                        }
-                    ]
-                )
+        held = dict(
+            Points.sudo()._read_group([("source_move_id", "in", documents.ids)], ["source_move_id"], ["points:sum"])
+        )
+        posted = documents.filtered(lambda m: m.state == "posted" and not held.get(m))
+        unposted = documents.filtered(lambda m: m.state != "posted" and held.get(m))
+        earn_vals = posted.filtered(lambda m: m.move_type == "out_invoice")._clinic_earn_vals_batch()
+        if earn_vals:
+            Points._clinic_record(earn_vals)
+        clawback_vals = [
+            vals for move in posted if move.move_type == "out_refund" if (vals := move._clinic_clawback_vals())
+        ]
+        if clawback_vals:
+            Points._clinic_record(clawback_vals)
+        if unposted:
+            Points._clinic_record([move._clinic_unpost_points_vals(held[move]) for move in unposted])
 
-    def _clinic_points_vals(self):
-        if self.move_type == "out_invoice":
-            return self._clinic_earn_vals()
-        return self._clinic_clawback_vals()
-
-    def _clinic_earn_vals(self):
-        member = self._clinic_member()
-        if not member or not member.tier_id:
-            return None
-        date = self.invoice_date or fields.Date.context_today(self)
-        multiplier, campaign = self.env["clinic.points.move"]._get_earn_multiplier(member, date)
-        raw = self.amount_untaxed_signed * member.tier_id.points_per_unit * multiplier
-        points = math.floor(float_round(raw, precision_digits=6))
-        if points <= 0:
-            return None
+    def _clinic_unpost_points_vals(self, current):
+        """The row that takes back the ``current`` points of a document reset to draft or cancelled."""
+        earnings = self.sudo().clinic_points_move_ids
         return {
-            "partner_id": member.id,
+            "partner_id": earnings[0].partner_id.id,
             "company_id": self.company_id.id,
-            "date": date,
-            "move_type": "earn",
-            "points": points,
+            "move_type": "reversal",
+            "points": -current,
             "source_move_id": self.id,
-            "campaign_id": campaign.id,
-            "source_ref": self.name,
+            "reversed_move_id": earnings.filtered(lambda m: m.move_type == "earn")[-1:].id,
+            "campaign_id": earnings.campaign_id[:1].id,
+            "lot_id": earnings.filtered(lambda m: m.points > 0)[-1:].id,
+            "source_ref": self.env._("%s reset to draft or cancelled", self.name),
         }
+
+    def _clinic_earn_vals_batch(self):
+        """Earning rows of these customer invoices of members (multipliers resolved in one batch)."""
+        invoices = [(move, member) for move in self if (member := move._clinic_member()) and member.tier_id]
+        dates = [move.invoice_date or fields.Date.context_today(move) for move, _member in invoices]
+        multipliers = self.env["clinic.points.move"]._get_earn_multipliers(
+            [(member, date) for (_move, member), date in zip(invoices, dates, strict=True)]
+        )
+        vals_list = []
+        for (move, member), date, (multiplier, campaign) in zip(invoices, dates, multipliers, strict=True):
+            raw = move.amount_untaxed_signed * member.tier_id.points_per_unit * multiplier
+            points = math.floor(float_round(raw, precision_digits=6))
+            if points > 0:
+                vals_list.append(
+                    {
+                        "partner_id": member.id,
+                        "company_id": move.company_id.id,
+                        "date": date,
+                        "move_type": "earn",
+                        "points": points,
+                        "source_move_id": move.id,
+                        "campaign_id": campaign.id,
+                        "source_ref": move.name,
+                    }
+                )
+        return vals_list
 
     def _clinic_clawback_vals(self):
         """A credit note claws back the points its invoice earned, in proportion (all of them when full)."""

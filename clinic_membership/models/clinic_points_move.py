@@ -271,11 +271,16 @@ class ClinicPointsMove(models.Model):
 
     @api.model
     def _get_earn_multiplier(self, partner, date):
-        """Multiplier of points earned by ``partner`` on ``date`` and the campaign granting it.
+        """Multiplier of points earned by ``partner`` on ``date`` and the campaign granting it."""
+        return self._get_earn_multipliers([(partner, date)])[0]
+
+    @api.model
+    def _get_earn_multipliers(self, requests):
+        """[(multiplier, campaign)] of [(partner, date)], in one batch.
 
         Campaign addons override this (double-points days, member days...).
         """
-        return 1.0, self.env["utm.campaign"]
+        return [(1.0, self.env["utm.campaign"]) for _request in requests]
 
     def _reverse(self, date=None, source_ref=None):
         """Rows that cancel these rows exactly."""

@@ -301,6 +301,10 @@ class ResPartner(models.Model):
         date_from = company._clinic_spend_window_start(today)
         date_filter = SQL("AND m.invoice_date >= %s", date_from) if date_from else SQL()
         partner_filter = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
+        # a posting hook asks for a few members: their invoices only, not the company's whole history
+        move_filter = (
+            SQL("AND m.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
+        )
         self.env.cr.execute(
             SQL(
                 """
@@ -317,7 +321,7 @@ class ResPartner(models.Model):
                              WHERE m.company_id = %(company)s
                                AND m.state = 'posted'
                                AND m.move_type IN ('out_invoice', 'out_refund')
-                               %(date_filter)s
+                               %(date_filter)s %(move_filter)s
                           GROUP BY m.commercial_partner_id
                            ) s ON s.partner_id = p.id
                      WHERE p.is_member AND p.member_company_id = %(company)s %(partner_filter)s
@@ -328,6 +332,7 @@ class ResPartner(models.Model):
                 digits=currency.decimal_places,
                 target=target,
                 date_filter=date_filter,
+                move_filter=move_filter,
                 partner_filter=partner_filter,
             )
         )

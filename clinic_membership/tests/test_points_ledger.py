@@ -266,7 +266,11 @@ class TestPointsLedger(ClinicMembershipCase):
     def test_campaign_multiplier_hook(self):
         member = self.create_member()
         campaign = self.env["utm.campaign"].create({"name": "Double points day"})
-        with patch.object(type(self.env["clinic.points.move"]), "_get_earn_multiplier", return_value=(2.0, campaign)):
+        with patch.object(
+            type(self.env["clinic.points.move"]),
+            "_get_earn_multipliers",
+            side_effect=lambda requests: [(2.0, campaign)] * len(requests),
+        ):
             invoice = self.create_invoice(member, 100)
         self.assertEqual(invoice.clinic_points_move_ids.points, 200)
         self.assertEqual(invoice.clinic_points_move_ids.campaign_id, campaign)

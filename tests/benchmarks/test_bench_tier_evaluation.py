@@ -16,7 +16,7 @@ from odoo.tools import SQL
 
 MEMBERS = int(os.environ.get("CLINIC_BENCH_MEMBERS", "100000"))
 INVOICES = int(os.environ.get("CLINIC_BENCH_INVOICES", "1000000"))
-NAIVE_SAMPLE = int(os.environ.get("CLINIC_BENCH_NAIVE_SAMPLE", "200"))
+NAIVE_SAMPLE = int(os.environ.get("CLINIC_BENCH_NAIVE_SAMPLE", "60"))
 
 
 @tagged("post_install", "-at_install")

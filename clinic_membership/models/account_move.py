@@ -30,8 +30,8 @@ class AccountMove(models.Model):
         self._clinic_check_points_discounts()
         posted = super()._post(soft)
         posted._clinic_sync_points()
-        posted._clinic_refresh_member_spend()
-        posted._clinic_upgrade_members("posted")
+        evaluated = posted._clinic_upgrade_members("posted")  # the evaluation stores their spend too
+        (posted - evaluated)._clinic_refresh_member_spend()
         return posted
 
     def button_draft(self):
@@ -205,6 +205,7 @@ class AccountMove(models.Model):
             members = moves.mapped(lambda m: m._clinic_member())
             if members:
                 self.env["res.partner"]._clinic_evaluate_tiers(company, members.ids, allow_downgrade=False)
+        return invoices
 
     # ------------------------------------------------------------------ points redeemed
 

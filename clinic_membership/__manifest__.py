@@ -1,7 +1,7 @@
 {
     "name": "Clinic Membership",
     "summary": "Member tiers, points ledger and member cards for aesthetic clinics",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Clinic",
     "website": "https://github.com/clinic-suite/clinic",
     "author": "Clinic Suite",

@@ -195,7 +195,7 @@ class AccountMove(models.Model):
         for company, moves in documents.grouped("company_id").items():
             members = moves.mapped(lambda m: m._clinic_member())
             if members:
-                self.env["res.partner"]._clinic_refresh_spend(company, members.ids)
+                self.env["clinic.membership.tier"]._refresh_members_spend(company, members.ids)
 
     def _clinic_upgrade_members(self, trigger):
         invoices = self.filtered(
@@ -204,7 +204,7 @@ class AccountMove(models.Model):
         for company, moves in invoices.grouped("company_id").items():
             members = moves.mapped(lambda m: m._clinic_member())
             if members:
-                self.env["res.partner"]._clinic_evaluate_tiers(company, members.ids, allow_downgrade=False)
+                self.env["clinic.membership.tier"]._evaluate_members(company, members.ids, allow_downgrade=False)
         return invoices
 
     # ------------------------------------------------------------------ points redeemed

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -212,48 +214,53 @@ class ClinicPointsMove(models.Model):
     # ------------------------------------------------------------------ FIFO lots
 
     @api.model
-    def _remaining_by_lot(self, lot_ids):
-        if not lot_ids:
-            return {}
-        self.env["clinic.points.allocation"].flush_model()
-        self.flush_model(["points"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT lot.id, lot.points - COALESCE(SUM(alloc.points), 0)
-                  FROM clinic_points_move lot
-             LEFT JOIN clinic_points_allocation alloc ON alloc.lot_id = lot.id
-                 WHERE lot.id = ANY(%s) AND lot.points > 0
-              GROUP BY lot.id
-                """,
-                list(lot_ids),
-            )
-        )
-        return dict(self.env.cr.fetchall())
-
-    def _open_lots(self):
-        """Lots of the member that still hold points on this row's date, oldest expiry first."""
+    def _lots_left(self, condition, order=None):
+        """[(lot, partner, company, expiry date, points left)] of the lots matching ``condition``
+        that still hold points, in ``order``: what is left of a lot is its points less the
+        allocations taken from it, and this is the one query that says so."""
         self.env["clinic.points.allocation"].flush_model()
         self.flush_model()
+        self.env["res.partner"].flush_model(["points_expiry_warned_until"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT lot.id, lot.points - COALESCE(SUM(alloc.points), 0) AS remaining
+                SELECT lot.id, lot.partner_id, lot.company_id, lot.expiry_date,
+                       lot.points - COALESCE(SUM(alloc.points), 0) AS remaining
                   FROM clinic_points_move lot
              LEFT JOIN clinic_points_allocation alloc ON alloc.lot_id = lot.id
-                 WHERE lot.partner_id = %(partner)s AND lot.points > 0 AND lot.id <> %(self)s
-                   AND (lot.expiry_date IS NULL OR lot.expiry_date >= %(date)s OR lot.id = %(preferred)s)
+                 WHERE lot.points > 0 AND %s
               GROUP BY lot.id
                 HAVING lot.points - COALESCE(SUM(alloc.points), 0) > 0
-              ORDER BY lot.id = %(preferred)s DESC, lot.expiry_date NULLS LAST, lot.date, lot.id
+              ORDER BY %s
                 """,
-                partner=self.partner_id.id,
-                self=self.id,
-                date=self.date,
-                preferred=self.lot_id.id or 0,
+                condition,
+                order or SQL("lot.id"),
             )
         )
         return self.env.cr.fetchall()
+
+    @api.model
+    def _remaining_by_lot(self, lot_ids):
+        if not lot_ids:
+            return {}
+        lots = self._lots_left(SQL("lot.id = ANY(%s)", list(lot_ids)))
+        return {lot_id: remaining for lot_id, _partner, _company, _expiry, remaining in lots}
+
+    def _open_lots(self):
+        """[(lot, points left)] of the member's lots still valid on this row's date, oldest expiry first."""
+        preferred = self.lot_id.id or 0
+        lots = self._lots_left(
+            SQL(
+                "lot.partner_id = %s AND lot.id <> %s"
+                " AND (lot.expiry_date IS NULL OR lot.expiry_date >= %s OR lot.id = %s)",
+                self.partner_id.id,
+                self.id or 0,
+                self.date,
+                preferred,
+            ),
+            SQL("lot.id = %s DESC, lot.expiry_date NULLS LAST, lot.date, lot.id", preferred),
+        )
+        return [(lot_id, remaining) for lot_id, _partner, _company, _expiry, remaining in lots]
 
     def _allocate_to_lots(self):
         self.ensure_one()
@@ -336,22 +343,45 @@ class ClinicPointsMove(models.Model):
 
     @api.model
     def _expired_open_lots(self, today, partner_ids=None):
-        self.env["clinic.points.allocation"].flush_model()
-        self.flush_model()
-        partner_filter = SQL("AND lot.partner_id = ANY(%s)", partner_ids) if partner_ids else SQL()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT lot.id, lot.partner_id, lot.company_id, lot.points - COALESCE(SUM(alloc.points), 0)
-                  FROM clinic_points_move lot
-             LEFT JOIN clinic_points_allocation alloc ON alloc.lot_id = lot.id
-                 WHERE lot.points > 0 AND lot.expiry_date < %s %s
-              GROUP BY lot.id
-                HAVING lot.points - COALESCE(SUM(alloc.points), 0) > 0
-              ORDER BY lot.partner_id, lot.expiry_date, lot.id
-                """,
-                today,
-                partner_filter,
-            )
+        """[(lot, partner, company, points left)] of the lots past their expiry date."""
+        partner_filter = SQL("AND lot.partner_id = ANY(%s)", list(partner_ids)) if partner_ids else SQL()
+        lots = self._lots_left(
+            SQL("lot.expiry_date < %s %s", today, partner_filter),
+            SQL("lot.partner_id, lot.expiry_date, lot.id"),
         )
-        return self.env.cr.fetchall()
+        return [(lot_id, partner_id, company_id, remaining) for lot_id, partner_id, company_id, _e, remaining in lots]
+
+    @api.model
+    def _cron_warn_expiry(self):
+        """Mail each member once about points that expire within the company's warning period."""
+        template = self.env.ref("clinic_membership.mail_template_points_expiry", raise_if_not_found=False)
+        today = fields.Date.context_today(self)
+        for company in self.env["res.company"].search([("clinic_points_warning_days", ">", 0)]):
+            horizon = today + timedelta(days=company.clinic_points_warning_days)
+            expiring = self._lots_expiring(company, today, horizon)
+            for partner in self.env["res.partner"].browse(list(expiring)):
+                points, first_date, last_date = expiring[partner.id]
+                if partner.email and template:
+                    template.with_context(expiring_points=points, expiry_date=first_date).send_mail(partner.id)
+                as_flow(partner).sudo().write({"points_expiry_warned_until": last_date})
+
+    @api.model
+    def _lots_expiring(self, company, today, horizon):
+        """{partner: (points, first expiry, last expiry)} of the lots expiring by ``horizon`` that
+        the member was not yet warned about."""
+        lots = self._lots_left(
+            SQL(
+                """lot.company_id = %s AND lot.expiry_date BETWEEN %s AND %s
+                   AND NOT EXISTS (SELECT 1 FROM res_partner p
+                                    WHERE p.id = lot.partner_id AND p.points_expiry_warned_until >= lot.expiry_date)""",
+                company.id,
+                today,
+                horizon,
+            ),
+            SQL("lot.partner_id, lot.expiry_date, lot.id"),
+        )
+        expiring = {}
+        for _lot, partner_id, _company, expiry_date, remaining in lots:
+            points, first_date, _last = expiring.get(partner_id, (0, expiry_date, expiry_date))
+            expiring[partner_id] = (points + remaining, first_date, expiry_date)
+        return expiring

@@ -1,11 +1,9 @@
 import re
-from collections import defaultdict
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL
 
 from ..tools.flow import as_flow, in_flow
 
@@ -228,151 +226,6 @@ class ResPartner(models.Model):
         for partner in self.filtered(lambda p: p.email and p.member_company_id.clinic_upgrade_mail):
             template.send_mail(partner.id)
 
-    @api.model
-    def _clinic_evaluate_tiers(self, company, partner_ids=None, allow_downgrade=True):
-        """Re-evaluate the tiers of the company's members, decided in one SQL statement.
-
-        The statement sums each member's qualifying spend, picks the tier it reaches and returns
-        only the members whose spend or tier changes; their spend is stored in bulk and their
-        tiers written grouped by new tier. Upgrades always apply; downgrades only with
-        ``allow_downgrade`` (the periodic evaluation) and never while the tier is locked.
-        Returns the number of tier changes.
-        """
-        today = fields.Date.context_today(self.with_company(company))
-        changes = self._clinic_member_changes(company, today, partner_ids)
-        self._store_qualifying_spend(
-            [(row["partner_id"], row["spend"]) for row in changes if row["spend_changed"]], company.currency_id
-        )
-        to_write = defaultdict(list)
-        for row in changes:
-            if row["target_id"] == row["tier_id"]:
-                continue
-            upgrade = (
-                row["tier_min_spend"] is None
-                or company.currency_id.compare_amounts(float(row["target_min_spend"]), float(row["tier_min_spend"])) > 0
-            )
-            if upgrade:
-                to_write[(row["target_id"], "upgrade")].append(row["partner_id"])
-            elif allow_downgrade and not (row["locked_until"] and row["locked_until"] >= today):
-                to_write[(row["target_id"], "downgrade")].append(row["partner_id"])
-        Tier = self.env["clinic.membership.tier"]
-        for (tier_id, reason), ids in to_write.items():
-            self.browse(ids).sudo()._clinic_set_tier(Tier.browse(tier_id), reason)
-        return sum(len(ids) for ids in to_write.values())
-
-    @api.model
-    def _clinic_refresh_spend(self, company, partner_ids):
-        """Store the members' current qualifying spend, their tiers unchanged."""
-        today = fields.Date.context_today(self.with_company(company))
-        changes = self._clinic_member_changes(company, today, partner_ids)
-        self._store_qualifying_spend(
-            [(row["partner_id"], row["spend"]) for row in changes if row["spend_changed"]], company.currency_id
-        )
-
-    @api.model
-    def _clinic_member_changes(self, company, today, partner_ids=None):
-        """The members of ``company`` whose qualifying spend or reachable tier differs from what is
-        stored, with both: one statement, nothing else comes back.
-
-        The tier reached is the highest active tier (by sequence) whose threshold the spend meets to
-        the half cent, and never below the entry tier (even with more credit notes than invoices):
-        the thresholds go into the statement as one ``CASE``, so that picking it costs nothing.
-        """
-        self.env["account.move"].flush_model(
-            ["state", "move_type", "commercial_partner_id", "company_id", "invoice_date", "amount_untaxed_signed"]
-        )
-        self.flush_model(["is_member", "member_company_id", "tier_id", "tier_locked_until", "qualifying_spend"])
-        Tier = self.env["clinic.membership.tier"]
-        tiers = Tier._tiers_by_company(company)
-        if not tiers:
-            return []
-        currency = company.currency_id
-        half_cent = currency.rounding / 2
-        target = SQL("%s::int", tiers[0].id)
-        if len(tiers) > 1:
-            target = SQL(
-                "CASE %s ELSE %s END",
-                SQL(" ").join(
-                    SQL("WHEN COALESCE(s.spend, 0) >= %s THEN %s", tier.min_spend - half_cent, tier.id)
-                    for tier in reversed(tiers[1:])
-                ),
-                target,
-            )
-        date_from = company._clinic_spend_window_start(today)
-        date_filter = SQL("AND m.invoice_date >= %s", date_from) if date_from else SQL()
-        partner_filter = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
-        # a posting hook asks for a few members: their invoices only, not the company's whole history
-        move_filter = (
-            SQL("AND m.commercial_partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT * FROM (
-                    SELECT p.id AS partner_id, p.tier_id, p.tier_locked_until AS locked_until,
-                           ROUND(COALESCE(s.spend, 0), %(digits)s) AS spend,
-                           ROUND(COALESCE(s.spend, 0), %(digits)s)
-                               <> ROUND(COALESCE(p.qualifying_spend, 0), %(digits)s) AS spend_changed,
-                           %(target)s AS target_id
-                      FROM res_partner p
-                 LEFT JOIN (
-                            SELECT m.commercial_partner_id AS partner_id, SUM(m.amount_untaxed_signed) AS spend
-                              FROM account_move m
-                             WHERE m.company_id = %(company)s
-                               AND m.state = 'posted'
-                               AND m.move_type IN ('out_invoice', 'out_refund')
-                               %(date_filter)s %(move_filter)s
-                          GROUP BY m.commercial_partner_id
-                           ) s ON s.partner_id = p.id
-                     WHERE p.is_member AND p.member_company_id = %(company)s %(partner_filter)s
-                ) member
-                 WHERE member.spend_changed OR member.tier_id IS DISTINCT FROM member.target_id
-                """,
-                company=company.id,
-                digits=currency.decimal_places,
-                target=target,
-                date_filter=date_filter,
-                move_filter=move_filter,
-                partner_filter=partner_filter,
-            )
-        )
-        rows = self.env.cr.dictfetchall()
-        thresholds = {
-            tier.id: tier.min_spend
-            for tier in Tier.with_context(active_test=False).browse(
-                {row["tier_id"] for row in rows if row["tier_id"]} | {row["target_id"] for row in rows}
-            )
-        }
-        for row in rows:
-            row["target_min_spend"] = thresholds[row["target_id"]]
-            row["tier_min_spend"] = thresholds.get(row["tier_id"])
-        return rows
-
-    @api.model
-    def _store_qualifying_spend(self, rows, currency):
-        """Store ``rows`` of (partner id, spend) in one statement."""
-        if not rows:
-            return
-        ids, amounts = zip(*rows, strict=True)
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner p SET qualifying_spend = v.spend
-                  FROM unnest(%s::int[], %s::numeric[]) AS v(id, spend)
-                 WHERE p.id = v.id
-                """,
-                list(ids),
-                [float_round(float(amount), precision_rounding=currency.rounding) for amount in amounts],
-            )
-        )
-        self.invalidate_model(["qualifying_spend"])
-
-    @api.model
-    def _cron_evaluate_tiers(self):
-        tiers = self.env["clinic.membership.tier"]._read_group([], ["company_id"])
-        for (company,) in tiers:
-            self._clinic_evaluate_tiers(company)
-
     # ------------------------------------------------------------------ enrolment
 
     def _check_clinic_staff(self):
@@ -402,7 +255,7 @@ class ResPartner(models.Model):
                 }
             )
         self.sudo()._clinic_set_tier(tiers[0], "enrol")
-        self._clinic_evaluate_tiers(company, self.ids, allow_downgrade=False)
+        self.env["clinic.membership.tier"]._evaluate_members(company, self.ids, allow_downgrade=False)
         return True
 
     def _check_can_enrol(self):
@@ -451,47 +304,3 @@ class ResPartner(models.Model):
 
     def action_print_member_card(self):
         return self.env.ref("clinic_membership.action_report_member_card").report_action(self)
-
-    @api.model
-    def _cron_warn_points_expiry(self):
-        """Mail each member once about points that expire within the company's warning period."""
-        template = self.env.ref("clinic_membership.mail_template_points_expiry", raise_if_not_found=False)
-        today = fields.Date.context_today(self)
-        for company in self.env["res.company"].search([("clinic_points_warning_days", ">", 0)]):
-            horizon = today + timedelta(days=company.clinic_points_warning_days)
-            expiring = self._points_expiring(company, today, horizon)
-            for partner in self.browse(list(expiring)):
-                points, first_date, last_date = expiring[partner.id]
-                if partner.email and template:
-                    template.with_context(expiring_points=points, expiry_date=first_date).send_mail(partner.id)
-                as_flow(partner).sudo().write({"points_expiry_warned_until": last_date})
-
-    @api.model
-    def _points_expiring(self, company, today, horizon):
-        """{partner: (points, first expiry, last expiry)} of lots not yet warned about."""
-        self.env["clinic.points.allocation"].flush_model()
-        self.env["clinic.points.move"].flush_model()
-        self.flush_model(["points_expiry_warned_until"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT lot.partner_id, SUM(lot.remaining), MIN(lot.expiry_date), MAX(lot.expiry_date)
-                  FROM (
-                        SELECT l.id, l.partner_id, l.expiry_date, l.points - COALESCE(SUM(a.points), 0) AS remaining
-                          FROM clinic_points_move l
-                     LEFT JOIN clinic_points_allocation a ON a.lot_id = l.id
-                         WHERE l.company_id = %(company)s AND l.points > 0
-                           AND l.expiry_date >= %(today)s AND l.expiry_date <= %(horizon)s
-                      GROUP BY l.id
-                       ) lot
-                  JOIN res_partner p ON p.id = lot.partner_id
-                 WHERE lot.remaining > 0
-                   AND (p.points_expiry_warned_until IS NULL OR lot.expiry_date > p.points_expiry_warned_until)
-              GROUP BY lot.partner_id
-                """,
-                company=company.id,
-                today=today,
-                horizon=horizon,
-            )
-        )
-        return {row[0]: row[1:] for row in self.env.cr.fetchall()}

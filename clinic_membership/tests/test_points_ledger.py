@@ -255,8 +255,8 @@ class TestPointsLedger(ClinicMembershipCase):
         self.company.clinic_points_warning_days = 30
         mails = self.env["mail.mail"].search([])
         with freeze_time("2025-01-01"):
-            self.env["res.partner"]._cron_warn_points_expiry()
-            self.env["res.partner"]._cron_warn_points_expiry()
+            self.env["clinic.points.move"]._cron_warn_expiry()
+            self.env["clinic.points.move"]._cron_warn_expiry()
         new_mails = (self.env["mail.mail"].search([]) - mails).filtered(lambda m: "expire" in (m.subject or ""))
         self.assertEqual(len(new_mails), 1)
         self.assertIn("100", new_mails.body_html)

@@ -64,7 +64,7 @@ class TestTierEvaluation(ClinicMembershipCase):
         self.assertEqual(member.tier_id, self.tier_silver)
         self.credit_note(invoice, amount=5000)
         self.assertEqual(member.tier_id, self.tier_silver)
-        changes = self.env["res.partner"]._clinic_evaluate_tiers(self.company)
+        changes = self.env["clinic.membership.tier"]._evaluate_members(self.company)
         self.assertGreaterEqual(changes, 1)
         self.assertEqual(member.qualifying_spend, 7000)
         self.assertEqual(member.tier_id, self.tier_regular)
@@ -75,10 +75,10 @@ class TestTierEvaluation(ClinicMembershipCase):
         member = self.create_member()
         member.write({"tier_id": self.tier_gold.id, "tier_locked_until": date(2030, 12, 31)})
         with freeze_time("2030-06-01"):
-            self.env["res.partner"]._clinic_evaluate_tiers(self.company)
+            self.env["clinic.membership.tier"]._evaluate_members(self.company)
         self.assertEqual(member.tier_id, self.tier_gold)
         with freeze_time("2031-01-01"):
-            self.env["res.partner"]._cron_evaluate_tiers()
+            self.env["clinic.membership.tier"]._cron_evaluate_tiers()
         self.assertEqual(member.tier_id, self.tier_regular)
 
     def test_more_credit_notes_than_invoices_keeps_the_entry_tier(self):
@@ -86,7 +86,7 @@ class TestTierEvaluation(ClinicMembershipCase):
         invoice = self.create_invoice(member, 3000, date=date(2020, 1, 1))
         self.company.clinic_spend_window = "calendar_year"
         self.credit_note(invoice)  # dated this year, the invoice is not
-        self.env["res.partner"]._clinic_evaluate_tiers(self.company)
+        self.env["clinic.membership.tier"]._evaluate_members(self.company)
         self.assertLess(member.qualifying_spend, 0)
         self.assertEqual(member.tier_id, self.tier_regular)
 
@@ -112,7 +112,7 @@ class TestTierEvaluation(ClinicMembershipCase):
         for window, spend in expected.items():
             self.company.clinic_spend_window = window
             with freeze_time("2025-06-30"):
-                self.env["res.partner"]._clinic_evaluate_tiers(self.company)
+                self.env["clinic.membership.tier"]._evaluate_members(self.company)
             self.assertEqual(member.qualifying_spend, spend, window)
         self.assertEqual(member.tier_id, self.tier_regular)
 
@@ -124,7 +124,7 @@ class TestTierEvaluation(ClinicMembershipCase):
         self.assertEqual(member.tier_id, self.tier_silver)
         other = self.env["res.company"].create({"name": "Clinic Beijing", "currency_id": self.currency.id})
         self.env["clinic.membership.tier"].create({"name": "Entry", "company_id": other.id, "min_spend": 0})
-        self.env["res.partner"]._clinic_evaluate_tiers(other)
+        self.env["clinic.membership.tier"]._evaluate_members(other)
         self.assertEqual(member.qualifying_spend, 11000)
 
     def _count_queries(self, func):
@@ -138,17 +138,18 @@ class TestTierEvaluation(ClinicMembershipCase):
         members[:20].action_enrol_member()
         for member in members[:5]:
             self.create_invoice(member, 20000)
-        Partner._clinic_evaluate_tiers(self.company)
+        self.env["clinic.membership.tier"]._evaluate_members(self.company)
         self.env.invalidate_all()
-        queries_20 = self._count_queries(lambda: Partner._clinic_evaluate_tiers(self.company))
+        queries_20 = self._count_queries(lambda: self.env["clinic.membership.tier"]._evaluate_members(self.company))
         members[20:].action_enrol_member()
         self.env.invalidate_all()
-        queries_40 = self._count_queries(lambda: Partner._clinic_evaluate_tiers(self.company))
+        queries_40 = self._count_queries(lambda: self.env["clinic.membership.tier"]._evaluate_members(self.company))
         self.assertEqual(queries_20, queries_40, "the evaluation must not query per member")
         self.assertLessEqual(queries_40, 10)
         # five members moving up are written together, as one group
         self.tier_gold.min_spend = 15000
-        self.assertGreaterEqual(Partner._clinic_evaluate_tiers(self.company), 5)  # demo members may move too
+        changes = self.env["clinic.membership.tier"]._evaluate_members(self.company)
+        self.assertGreaterEqual(changes, 5)  # demo members may move too
         self.assertEqual(set(members[:5].mapped("tier_id")), {self.tier_gold})
         self.assertEqual(set(members[5:].mapped("tier_id")), {self.tier_regular})
 
@@ -156,8 +157,8 @@ class TestTierEvaluation(ClinicMembershipCase):
         member = self.create_member()
         invoice = self.create_invoice(member, 12000)
         self.credit_note(invoice)
-        first = self.env["res.partner"]._clinic_evaluate_tiers(self.company)
-        second = self.env["res.partner"]._clinic_evaluate_tiers(self.company)
+        first = self.env["clinic.membership.tier"]._evaluate_members(self.company)
+        second = self.env["clinic.membership.tier"]._evaluate_members(self.company)
         self.assertEqual((first >= 1, second), (True, 0))
         self.assertEqual(len(member.tier_change_ids.filtered(lambda c: c.reason == "downgrade")), 1)
 
@@ -174,10 +175,10 @@ class TestTierEvaluation(ClinicMembershipCase):
         self.assertEqual(shenzhen.tier_id, entry)
         self.assertEqual(vip.company_id, other)
         # spend of the other company: raise the Shenzhen member's stored spend, evaluate each company
-        self.env["res.partner"]._clinic_evaluate_tiers(other)
+        self.env["clinic.membership.tier"]._evaluate_members(other)
         self.assertEqual(shenzhen.tier_id, entry)
         shanghai = self.create_member("上海会员")
-        self.env["res.partner"]._clinic_evaluate_tiers(self.company)
+        self.env["clinic.membership.tier"]._evaluate_members(self.company)
         self.assertEqual(shanghai.tier_id, self.tier_regular)
         self.assertEqual(shenzhen.tier_id, entry)
 
@@ -198,22 +199,22 @@ class TestSpendFollowsDocuments(ClinicMembershipCase):
         reversal = self.create_invoice(member, 5000)._reverse_moves(cancel=True)
         self.assertEqual(reversal.state, "posted")
         self.assertEqual(member.qualifying_spend, -3000, "a reversed invoice counts for nothing")
-        self.env["res.partner"]._clinic_evaluate_tiers(self.company)
+        self.env["clinic.membership.tier"]._evaluate_members(self.company)
         self.assertEqual(member.tier_id, self.tier_regular, "never below the entry tier")
 
     def test_a_settled_evaluation_costs_the_same_queries_for_any_number_of_members(self):
         few = [self.create_member(f"少 {n}") for n in range(3)]
         for member in few:
             self.create_invoice(member, 100)
-        Partner = self.env["res.partner"]
-        Partner._clinic_evaluate_tiers(self.company)
+        Tier = self.env["clinic.membership.tier"]
+        Tier._evaluate_members(self.company)
         self.env.invalidate_all()
         with self.assertQueryCount(__system__=4):  # the tiers, the statement, two flushes' lookups
-            self.assertEqual(Partner._clinic_evaluate_tiers(self.company), 0)
+            self.assertEqual(self.env["clinic.membership.tier"]._evaluate_members(self.company), 0)
         many = [self.create_member(f"多 {n}") for n in range(30)]
         for member in many:
             self.create_invoice(member, 100)
-        Partner._clinic_evaluate_tiers(self.company)
+        self.env["clinic.membership.tier"]._evaluate_members(self.company)
         self.env.invalidate_all()
         with self.assertQueryCount(__system__=4):  # the tiers, the statement, two flushes' lookups
-            self.assertEqual(Partner._clinic_evaluate_tiers(self.company), 0)
+            self.assertEqual(self.env["clinic.membership.tier"]._evaluate_members(self.company), 0)

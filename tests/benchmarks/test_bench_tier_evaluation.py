@@ -169,7 +169,8 @@ class TestBenchTierEvaluation(TransactionCase):
 
         members_summed, sql_seconds = self._best_of_two(lambda: self._bare_aggregate(today))
         self.assertGreaterEqual(members_summed, MEMBERS)
-        steady_changes, steady_seconds = self._best_of_two(lambda: Partner._clinic_evaluate_tiers(self.company))
+        Tier = self.env["clinic.membership.tier"]
+        steady_changes, steady_seconds = self._best_of_two(lambda: Tier._evaluate_members(self.company))
 
         # a nightly run where a few hundred members spent more since the last one
         self.env.cr.execute(
@@ -180,7 +181,7 @@ class TestBenchTierEvaluation(TransactionCase):
         )
         self.env.invalidate_all()
         t0 = time.perf_counter()
-        nightly_changes = Partner._clinic_evaluate_tiers(self.company)
+        nightly_changes = self.env["clinic.membership.tier"]._evaluate_members(self.company)
         nightly_seconds = time.perf_counter() - t0
 
         self.env.invalidate_all()

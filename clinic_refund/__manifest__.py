@@ -1,7 +1,7 @@
 {
     "name": "Clinic Prepaid Cards and Refunds",
     "summary": "Signed prepaid contracts, the stored-value journal, refund requests and approvals",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Clinic",
     "website": "https://github.com/clinic-suite/clinic",
     "author": "Clinic Suite",
@@ -16,6 +16,7 @@
         "data/clinic_refund_request_data.xml",
         "report/clinic_prepaid_contract_report.xml",
         "report/clinic_refund_request_report.xml",
+        "report/clinic_refund_settlement_report.xml",
         "wizard/clinic_contract_scan_upload_views.xml",
         "wizard/clinic_stored_value_topup_views.xml",
         "wizard/clinic_stored_value_adjust_views.xml",
@@ -24,6 +25,7 @@
         "wizard/clinic_stored_value_reconciliation_views.xml",
         "wizard/clinic_stored_value_reconciliation_line_views.xml",
         "wizard/clinic_refund_pay_views.xml",
+        "wizard/clinic_refund_settlement_propose_views.xml",
         "views/clinic_contract_template_views.xml",
         "views/clinic_prepaid_contract_views.xml",
         "views/clinic_stored_value_move_views.xml",
@@ -33,6 +35,7 @@
         "views/clinic_prepaid_contract_portal_templates.xml",
         "views/clinic_refund_menus.xml",
         "views/clinic_refund_request_views.xml",
+        "views/clinic_refund_settlement_views.xml",
     ],
     "demo": [
         "demo/clinic_refund_demo.xml",

@@ -212,3 +212,73 @@ class TestAutomations(ClinicCampaignCase):
             self.assertEqual(len(self.grants(campaign, member)), 1)
             self.assertEqual(self.campaign_points(campaign, member), 100, "once each")
         self.assertEqual(self.env["mail.mail"].search_count([]) - mails_before, 5, "one mail each")
+
+
+@tagged("post_install", "-at_install")
+class TestAutomationQueries(ClinicCampaignCase):
+    """Each automation costs the same number of queries for 3 members as for 12: set-based."""
+
+    TEMPLATES = {
+        "birthday": "clinic_campaign.mail_template_campaign_birthday",
+        "member_day": "clinic_campaign.mail_template_campaign_member_day",
+        "holiday": "clinic_campaign.mail_template_campaign_holiday",
+        "welcome": "clinic_campaign.mail_template_campaign_welcome",
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a tier of this test's members only (demo members have birthdays and tiers too)
+        cls.tier_queries = cls.env["clinic.membership.tier"].create(
+            {"name": "查询 Queries", "min_spend": 9e9, "sequence": 999, "company_id": cls.env.company.id}
+        )
+
+    def setUp(self):
+        super().setUp()
+        # only this test's campaigns run
+        self.env["utm.campaign"].search([("clinic_campaign_type", "!=", False)]).write({"active": False})
+
+    def queries_of_a_run(self, campaign_type, members, **vals):
+        for index in range(members):
+            self.create_member(f"查询 {campaign_type} {index}", tier=self.tier_queries, birthday=date(1990, 6, 1))
+        template = self.env.ref(self.TEMPLATES[campaign_type])
+        campaign = self.create_campaign(
+            campaign_type,
+            title=f"查询 {campaign_type} {members}",
+            bonus_points=10,
+            tier_ids=[self.tier_queries.id],
+            date_start=self.today - timedelta(days=1),
+            mail_template_id=template.id,
+            **vals,
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        self.env["utm.campaign"]._cron_clinic_automations()
+        self.env.flush_all()
+        count = self.cr.sql_log_count - before
+        self.assertEqual(len(self.grants(campaign)), members, f"{campaign_type}: every target granted once")
+        campaign.active = False
+        return count
+
+    def assert_constant_queries(self, campaign_type, **vals):
+        few = self.queries_of_a_run(campaign_type, 3, **vals)
+        many = self.queries_of_a_run(campaign_type, 12, **vals)
+        self.assertEqual(few, many, f"{campaign_type}: {few} queries for 3 members, {many} for 12")
+
+    def test_birthday_queries(self):
+        with freeze_time("2026-06-10"):
+            self.today = date(2026, 6, 10)
+            self.assert_constant_queries("birthday")
+
+    def test_member_day_queries(self):
+        with freeze_time("2026-06-18"):
+            self.today = date(2026, 6, 18)
+            self.assert_constant_queries("member_day", member_day_of_month=18)
+
+    def test_holiday_queries(self):
+        self.assert_constant_queries("holiday", date_end=self.today + timedelta(days=3))
+
+    def test_welcome_catch_up_queries(self):
+        # members enrolled before the campaign was made: the catch-up cron welcomes them
+        self.assert_constant_queries("welcome")

@@ -46,19 +46,32 @@ class ClinicRefundPortal(CustomerPortal):
         signer = contract.sudo().sign_request_id.signer_ids.filtered(
             lambda s: s.partner_id == request.env.user.partner_id and not s.signed_on
         )
+        refund_requests = contract.sudo().refund_request_ids.sorted("id", reverse=True)
         values = self._prepare_portal_layout_values()
         values.update(
             {
+                "settlement_sign_urls": self._clinic_settlement_sign_urls(refund_requests),
                 "contract": contract,
                 "moves": contract.move_ids.filtered(lambda row: row.state == "posted"),
                 "sign_url": signer[:1].access_url if contract.state == "sent" and signer else False,
-                "refund_requests": contract.sudo().refund_request_ids.sorted("id", reverse=True),
+                "refund_requests": refund_requests,
                 "can_ask_refund": contract._clinic_portal_can_ask_refund(),
                 "refund_asked": kw.get("refund_asked"),
                 "page_name": "clinic_prepaid_contract",
             }
         )
         return request.render("clinic_refund.portal_my_prepaid_contract", values)
+
+    def _clinic_settlement_sign_urls(self, refund_requests):
+        """{request id: the member's signing page} of the settlement agreements waiting for them."""
+        urls = {}
+        for refund in refund_requests.filtered(lambda r: r.settlement_id.state == "sent"):
+            signer = refund.settlement_id.sign_request_id.signer_ids.filtered(
+                lambda s: s.partner_id == request.env.user.partner_id and not s.signed_on
+            )
+            if signer:
+                urls[refund.id] = signer[:1].access_url
+        return urls
 
     # ------------------------------------------------------------------ a member asks for a refund
 
@@ -75,9 +88,11 @@ class ClinicRefundPortal(CustomerPortal):
         reasons = Request._fields["reason"]._description_selection(request.env)
         reason = reason if reason in dict(reasons) else "dissatisfied"
         quote = contract.sudo()._refund_quote(reason, fields.Date.context_today(contract))
+        refund_requests = contract.sudo().refund_request_ids.sorted("id", reverse=True)
         values = self._prepare_portal_layout_values()
         values.update(
             {
+                "settlement_sign_urls": self._clinic_settlement_sign_urls(refund_requests),
                 "contract": contract,
                 "reasons": reasons,
                 "reason": reason,

@@ -1,3 +1,4 @@
+from . import clinic_signature_mixin
 from . import clinic_contract_template
 from . import clinic_prepaid_contract
 from . import clinic_stored_value_move
@@ -12,5 +13,6 @@ from . import sign_oca_request
 from . import clinic_tier_validation
 from . import clinic_refund_evidence
 from . import clinic_refund_request
+from . import clinic_refund_settlement
 from . import tier_definition
 from . import tier_review

@@ -1,19 +1,14 @@
 import base64
-import hashlib
-import io
 
-from markupsafe import Markup
 from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, http, models
 from odoo.addons.clinic_membership.models.clinic_guarded_mixin import MAX_FILE_BYTES
 from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
-from odoo.addons.clinic_membership.tools.pdf import INSTALL_HINT, pdf_engine_ready
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tools import float_compare, float_is_zero
 from odoo.tools.misc import formatLang
-from odoo.tools.pdf import PdfFileReader
 
 from ..tools.refund_policy import ContractTerms, LedgerRow, compute_refund
 from .clinic_contract_template import BONUS_POLICIES, CONSUMED_PRICING, CONSUMPTION_ORDERS
@@ -39,7 +34,7 @@ FREE_FIELDS = ("user_id", "note")
 class ClinicPrepaidContract(models.Model):
     _name = "clinic.prepaid.contract"
     _description = "Prepaid Contract"
-    _inherit = ["clinic.guarded.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["clinic.guarded.mixin", "clinic.signature.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -116,32 +111,7 @@ class ClinicPrepaidContract(models.Model):
     )
     move_ids = fields.One2many("clinic.stored.value.move", "contract_id", string="Stored Value Rows")
     move_count = fields.Integer(compute="_compute_move_count", string="Row Count")
-    # Signature evidence: staff only, never the portal.
-    signature_method = fields.Selection(
-        [("paper", "Paper scan"), ("electronic", "Electronic signature")],
-        readonly=True,
-        copy=False,
-        tracking=True,
-    )
-    date_signed = fields.Date(string="Signed On", readonly=True, copy=False, tracking=True)
-    signed_by = fields.Char(readonly=True, copy=False, groups="clinic_membership.group_clinic_user")
-    signed_file = fields.Binary(
-        string="Signed Contract",
-        attachment=True,
-        readonly=True,
-        copy=False,
-        groups="clinic_membership.group_clinic_user",
-    )
-    signed_filename = fields.Char(readonly=True, copy=False, groups="clinic_membership.group_clinic_user")
-    signed_sha256 = fields.Char(string="SHA-256", readonly=True, copy=False)
-    signature_tampered = fields.Boolean(
-        string="Signed File Altered",
-        readonly=True,
-        copy=False,
-        tracking=True,
-        help="Set by the Verify action when the stored file no longer matches its SHA-256.",
-    )
-    sign_request_id = fields.Many2one("sign.oca.request", string="Signature Request", readonly=True, copy=False)
+    signed_file = fields.Binary(string="Signed Contract")
     note = fields.Text(string="Internal Note", groups="clinic_membership.group_clinic_user")
     can_edit_terms = fields.Boolean(compute="_compute_can_edit_terms", help="Refund terms are a Clinic Manager's.")
 
@@ -341,160 +311,17 @@ class ClinicPrepaidContract(models.Model):
                     self.env._("Set the prepaid principal of contract %s before signing it.", contract.name)
                 )
 
-    def _render_contract_pdf(self):
-        self.ensure_one()
-        if not pdf_engine_ready(self.env):
-            raise UserError(
-                self.env._(
-                    "Contract %(contract)s cannot be sent for electronic signature: this server cannot print "
-                    "PDFs (wkhtmltopdf is not installed). Ask your administrator to install it (%(hint)s), "
-                    "or print the contract from the browser, have it signed on paper and upload the scan.",
-                    contract=self.name,
-                    hint=INSTALL_HINT,
-                )
-            )
-        pdf, _type = self.env["ir.actions.report"]._render_qweb_pdf(
-            "clinic_refund.action_report_prepaid_contract", self.ids
-        )
-        return pdf
+    def _signature_report_xmlid(self):
+        return "clinic_refund.action_report_prepaid_contract"
 
-    def action_send_for_signature(self):
-        """Create an electronic signature request (OCA sign) on the contract's PDF for the member."""
-        self.ensure_one()
-        self._check_can_be_signed()
-        if self.sign_request_id and self.sign_request_id.state in ("0_sent", "1_draft"):
-            raise UserError(self.env._("Contract %s already waits for its electronic signature.", self.name))
-        pdf = self._render_contract_pdf()
-        request = self.env["sign.oca.request"].sudo().create(self._prepare_sign_request_vals(pdf))
-        request.add_item(self._prepare_sign_request_item(pdf))
-        request.action_send()
-        self._action_write({"state": "sent", "sign_request_id": request.id})
-        self.message_post(
-            body=self.env._("Sent to %s for electronic signature.", self.partner_id.display_name),
-        )
-        return True
+    def _signature_sent_vals(self):
+        return {"state": "sent"}
 
-    def _prepare_sign_request_vals(self, pdf):
-        return {
-            "name": self.env._("Prepaid contract %s", self.name),
-            "data": base64.b64encode(pdf),
-            "filename": f"{self.name.replace('/', '_')}.pdf",
-            "record_ref": f"{self._name},{self.id}",
-            "company_id": self.company_id.id,
-            "user_id": self.env.user.id,
-            "signer_ids": [
-                (
-                    0,
-                    0,
-                    {
-                        "partner_id": self.partner_id.id,
-                        "role_id": self.env.ref("sign_oca.sign_role_customer").id,
-                    },
-                )
-            ],
-        }
+    def _signature_signed_vals(self):
+        return {"state": "signed"}
 
-    def _prepare_sign_request_item(self, pdf):
-        """The member's signature box, on the last page where the contract's signature block is."""
-        return {
-            "field_id": self.env.ref("sign_oca.sign_field_signature").id,
-            "role_id": self.env.ref("sign_oca.sign_role_customer").id,
-            "required": True,
-            "page": len(PdfFileReader(io.BytesIO(pdf)).pages),
-            "position_x": 60,
-            "position_y": 82,
-            "width": 30,
-            "height": 8,
-        }
-
-    def _set_signed_document(self, data, filename, signer, date_signed, method):
-        """Store the signed file (bytes) with its SHA-256; the only way a contract becomes signed."""
-        self.ensure_one()
-        self._check_can_be_signed()
-        if not data:
-            raise UserError(self.env._("Attach the signed contract file."))
-        if not date_signed:
-            raise UserError(self.env._("Give the date the contract was signed."))
-        if date_signed > fields.Date.context_today(self):
-            raise UserError(self.env._("A contract cannot be signed in the future."))
-        digest = hashlib.sha256(data).hexdigest()
-        if method == "paper":
-            self._cancel_pending_sign_request()
-        self._action_write(
-            {
-                "signed_file": base64.b64encode(data),
-                "signed_filename": filename or f"{self.name.replace('/', '_')}.pdf",
-                "signed_sha256": digest,
-                "signed_by": signer or self.partner_id.name,
-                "date_signed": date_signed,
-                "signature_method": method,
-                "signature_tampered": False,
-                "state": "signed",
-            }
-        )
-        self.message_post(
-            body=Markup("%s<br/>SHA-256: <code>%s</code>")
-            % (
-                self.env._(
-                    "Contract signed by %(signer)s on %(date)s (%(method)s).",
-                    signer=self.signed_by,
-                    date=fields.Date.to_string(date_signed),
-                    method=dict(self._fields["signature_method"]._description_selection(self.env))[method],
-                ),
-                digest,
-            )
-        )
-
-    def _cancel_pending_sign_request(self):
-        for request in self.sign_request_id.filtered(lambda r: r.state in ("0_sent", "1_draft")):
-            request.sudo().cancel()
-
-    def _stored_signed_bytes(self):
-        self.ensure_one()
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [("res_model", "=", self._name), ("res_id", "=", self.id), ("res_field", "=", "signed_file")],
-                limit=1,
-            )
-        )
-        return attachment.raw or b""
-
-    def action_verify_signature(self):
-        """Recompute the SHA-256 of the stored signed file and flag any difference in the chatter."""
-        self.ensure_one()
-        if not self.signed_sha256:
-            raise UserError(self.env._("Contract %s has no signed file to verify.", self.name))
-        digest = hashlib.sha256(self._stored_signed_bytes()).hexdigest()
-        if digest == self.signed_sha256:
-            self.message_post(body=self.env._("Signed file verified: its SHA-256 matches the one recorded at signing."))
-            return self._notify(self.env._("The signed file is intact."), "success")
-        self._action_write({"signature_tampered": True})
-        self.message_post(
-            body=Markup("<strong>%s</strong><br/>%s <code>%s</code><br/>%s <code>%s</code>")
-            % (
-                self.env._("Warning: the stored signed file has been altered since signing."),
-                self.env._("Recorded SHA-256:"),
-                self.signed_sha256,
-                self.env._("Current SHA-256:"),
-                digest,
-            ),
-            subtype_xmlid="mail.mt_comment",
-        )
-        self.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._("Signed contract file altered"),
-            user_id=(self.user_id or self.env.user).id,
-        )
-        return self._notify(self.env._("The signed file does NOT match its SHA-256: it has been altered."), "danger")
-
-    def _notify(self, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"message": message, "type": kind, "sticky": kind == "danger"},
-        }
+    def _signature_awaits(self, request):
+        return self.state == "sent" and super()._signature_awaits(request)
 
     # ------------------------------------------------------------------ state actions
 

@@ -111,6 +111,19 @@ class ClinicRefundRequest(models.Model):
         help="Who may decide the current approval step (never the requester, never an approver of an earlier step).",
     )
     days_to_due = fields.Integer(string="Days Left", compute="_compute_is_overdue")
+    settlement_id = fields.Many2one(
+        "clinic.refund.settlement",
+        string="Settlement",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The amount negotiated with the member (or set by an outside decision) and the document that binds it.",
+    )
+    agreed_amount = fields.Monetary(related="settlement_id.amount", string="Negotiated Amount")
+    agreed_reason = fields.Text(related="settlement_id.reason", string="Why This Amount")
+    settlement_basis = fields.Selection(related="settlement_id.basis")
+    settlement_state = fields.Selection(related="settlement_id.state", string="Settlement Status")
+    agreement_signed_sha256 = fields.Char(related="settlement_id.signed_sha256", string="Agreement SHA-256")
 
     _sql_constraints = [
         ("amount_requested_positive", "CHECK(amount_requested >= 0)", "The amount requested cannot be negative."),
@@ -159,18 +172,44 @@ class ClinicRefundRequest(models.Model):
                 }
             )
 
-    @api.depends("amount_refundable")
+    @api.depends("amount_refundable", "settlement_id")
     def _compute_amount_requested(self):
         for request in self:
             if request.state in ("draft", False):
-                request.amount_requested = request.amount_refundable
+                request.amount_requested = (
+                    request.settlement_id.amount if request.settlement_id else request.amount_refundable
+                )
 
-    @api.depends("quote_data", "currency_id")
+    @api.depends("quote_data", "currency_id", "settlement_id.amount", "settlement_id.reason")
     @api.depends_context("lang")
     def _compute_breakdown(self):
         for request in self:
             data = request.quote_data
-            request.breakdown = request._render_breakdown(quote_from_data(data)) if data else False
+            breakdown = request._render_breakdown(quote_from_data(data)) if data else Markup("")
+            if request.settlement_id:
+                breakdown += request._render_settlement()
+            request.breakdown = breakdown or False
+
+    def _render_settlement(self):
+        """The negotiated amount beside the rules' quote, and the difference."""
+        settlement = self.settlement_id
+        difference = self.currency_id.round(settlement.amount - settlement.amount_quoted)
+        basis = dict(settlement._fields["basis"]._description_selection(self.env))[settlement.basis]
+        rows = [
+            (self.env._("The contract's terms give"), self._money(settlement.amount_quoted)),
+            (self.env._("Settled at (%s)", basis), self._money(settlement.amount)),
+            (
+                self.env._("Above the terms") if difference > 0 else self.env._("Below the terms"),
+                self._money(abs(difference)),
+            ),
+        ]
+        body = Markup("").join(
+            Markup("<tr><td>%s</td><td class='text-end text-nowrap'>%s</td></tr>") % row for row in rows
+        )
+        return Markup(
+            "<table class='table table-sm o_clinic_refund_settlement'><tbody>%s</tbody></table>"
+            "<p class='o_clinic_refund_settlement_reason'>%s</p>"
+        ) % (body, self.env._("Why this amount: %s", settlement.reason or ""))
 
     def _render_breakdown(self, quote):
         """The quote as a letter to the member: a note on the rule, then one line per step in words."""
@@ -288,9 +327,12 @@ class ClinicRefundRequest(models.Model):
 
     # ------------------------------------------------------------------ deadlines and disputes
 
-    @api.depends("reason", "request_date", "company_id")
+    @api.depends("reason", "request_date", "company_id", "settlement_id.date_due")
     def _compute_date_due(self):
         for request in self:
+            if request.settlement_id:
+                request.date_due = request.settlement_id.date_due
+                continue
             if not request.request_date:
                 request.date_due = False
                 continue
@@ -503,7 +545,9 @@ class ClinicRefundRequest(models.Model):
             requested, quoted = request.amount_requested, request.amount_refundable
             request._compute_quote()
             # an amount the user typed is kept (and checked); the default follows the new quote
-            if request.currency_id.compare_amounts(requested, quoted) != 0:
+            if request.settlement_id:
+                request.amount_requested = request.settlement_id.amount
+            elif request.currency_id.compare_amounts(requested, quoted) != 0:
                 request.amount_requested = requested
             else:
                 request.amount_requested = request.amount_refundable
@@ -544,7 +588,9 @@ class ClinicRefundRequest(models.Model):
         currency = self.currency_id
         if currency.compare_amounts(self.amount_requested, 0.0) <= 0:
             raise ValidationError(self.env._("There is nothing to refund on contract %s.", self.contract_id.name))
-        if currency.compare_amounts(self.amount_requested, self.amount_refundable) > 0:
+        if self.settlement_id:
+            self._check_settled_amount()
+        elif currency.compare_amounts(self.amount_requested, self.amount_refundable) > 0:
             raise ValidationError(
                 self.env._(
                     "%(requested)s is requested, but the contract's terms give back at most %(refundable)s.",
@@ -691,6 +737,7 @@ class ClinicRefundRequest(models.Model):
             if request.state in ("paid", "cancelled"):
                 raise UserError(self.env._("Refund %s can no longer be cancelled.", request.name))
         self._action_write({"state": "cancelled"})
+        self.settlement_id.filtered(lambda s: s.state != "cancelled")._cancel()
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
@@ -706,6 +753,128 @@ class ClinicRefundRequest(models.Model):
     def action_print(self):
         return self.env.ref("clinic_refund.action_report_refund_request").report_action(self)
 
+    # ------------------------------------------------------------------ negotiated settlement
+
+    def action_propose_settlement(self):
+        self.ensure_one()
+        self._check_can_negotiate()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Settle at a Negotiated Amount"),
+            "res_model": "clinic.refund.settlement.propose",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id},
+        }
+
+    def _check_can_negotiate(self):
+        self.ensure_one()
+        if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+            raise UserError(self.env._("Only a Clinic Manager settles a refund at a negotiated amount."))
+        if self.state not in ("draft", "to_approve", "rejected"):
+            raise UserError(
+                self.env._("Refund %s is approved or closed: its amount can no longer be negotiated.", self.name)
+            )
+
+    def _propose_settlement(self, vals):
+        """Settle the refund at ``vals['amount']`` (basis, reason, payment method, date due): a new
+        settlement document replaces any earlier proposal, and the approvals start again on the
+        amount now to be paid."""
+        self.ensure_one()
+        self._check_can_negotiate()
+        self._check_settlement_vals(vals)
+        was_submitted = self.state == "to_approve"
+        self.settlement_id.filtered(lambda s: s.state != "cancelled")._cancel()
+        settlement = as_flow(self.env["clinic.refund.settlement"]).create(
+            {
+                **vals,
+                "request_id": self.id,
+                "user_id": self.env.user.id,
+                "amount_quoted": self.amount_refundable,
+            }
+        )
+        if self.state != "draft":
+            as_flow(self.review_ids).unlink()
+            self.activity_unlink(["mail.mail_activity_data_todo"])
+        self._action_write(
+            {
+                "state": "draft",
+                "rejection_reason": False,
+                "settlement_id": settlement.id,
+                "amount_requested": vals["amount"],
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "%(user)s proposed to settle at %(amount)s (%(basis)s); the contract's terms give %(quoted)s. "
+                "Reason: %(reason)s",
+                user=self.env.user.name,
+                amount=self._money(settlement.amount),
+                basis=dict(settlement._fields["basis"]._description_selection(self.env))[settlement.basis],
+                quoted=self._money(settlement.amount_quoted),
+                reason=settlement.reason,
+            )
+        )
+        if was_submitted:
+            self.action_submit()
+        return settlement
+
+    def _check_settlement_vals(self, vals):
+        currency, contract = self.currency_id, self.contract_id
+        amount = vals.get("amount") or 0.0
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise ValidationError(self.env._("A negotiated refund is a positive amount."))
+        if currency.compare_amounts(amount, contract.balance_principal) > 0:
+            raise ValidationError(
+                self.env._(
+                    "%(amount)s is more than the %(principal)s of principal still on contract %(contract)s: "
+                    "a refund never pays back more than the member paid in and did not use.",
+                    amount=self._money(amount),
+                    principal=self._money(contract.balance_principal),
+                    contract=contract.name,
+                )
+            )
+        if not (vals.get("reason") or "").strip():
+            raise ValidationError(self.env._("Say why the refund is settled at this amount."))
+        if not vals.get("date_due") or vals["date_due"] < fields.Date.context_today(self):
+            raise ValidationError(self.env._("The date by which the refund is paid cannot be in the past."))
+        if vals.get("basis", "agreement") != "agreement" and not (vals.get("decision_reference") or "").strip():
+            raise ValidationError(self.env._("Give the number of the mediation record or of the judgment."))
+
+    def _check_settled_amount(self):
+        settlement, currency = self.settlement_id, self.currency_id
+        if currency.compare_amounts(self.amount_requested, settlement.amount) != 0:
+            raise ValidationError(
+                self.env._(
+                    "Refund %(request)s is settled at %(agreed)s: it cannot pay %(requested)s.",
+                    request=self.name,
+                    agreed=self._money(settlement.amount),
+                    requested=self._money(self.amount_requested),
+                )
+            )
+        if currency.compare_amounts(settlement.amount, self.contract_id.balance_principal) > 0:
+            raise ValidationError(
+                self.env._(
+                    "Contract %(contract)s now holds %(principal)s of principal, less than the %(agreed)s agreed.",
+                    contract=self.contract_id.name,
+                    principal=self._money(self.contract_id.balance_principal),
+                    agreed=self._money(settlement.amount),
+                )
+            )
+
+    def _fee_charged(self):
+        """A settled refund is all the member gets back: no fee on top, the rest is forfeited."""
+        return 0.0 if self.settlement_id else self.fee_amount
+
+    def action_view_settlement(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "clinic.refund.settlement",
+            "res_id": self.settlement_id.id,
+            "view_mode": "form",
+        }
+
     # ------------------------------------------------------------------ paying
 
     def _check_can_pay(self):
@@ -716,6 +885,9 @@ class ClinicRefundRequest(models.Model):
             raise UserError(self.env._("Refund %s is already paid.", self.name))
         if self.state != "approved" or not self.validated:
             raise UserError(self.env._("Refund %s must be approved before it is paid.", self.name))
+        if self.settlement_id:
+            self.settlement_id._check_binding()
+            self._check_settled_amount()
 
     def _pay(self, journal, date=None):
         """Post the refund (outbound payment), its fee and what the terms forfeit; close the contract."""
@@ -724,7 +896,7 @@ class ClinicRefundRequest(models.Model):
         contract._lock_stored_value()
         currency = self.currency_id
         date = date or fields.Date.context_today(self)
-        refund, fee = self.amount_requested, self.fee_amount
+        refund, fee = self.amount_requested, self._fee_charged()
         if currency.compare_amounts(refund + fee, contract.balance_principal + contract.balance_bonus) > 0:
             raise UserError(
                 self.env._(
@@ -748,7 +920,7 @@ class ClinicRefundRequest(models.Model):
     def _prepare_refund_rows(self, journal, date):
         """The refund paid out, the fee the clinic keeps, and what is left forfeited under the terms."""
         contract, currency = self.contract_id, self.currency_id
-        refund, fee = self.amount_requested, self.fee_amount
+        refund, fee = self.amount_requested, self._fee_charged()
         common = {"contract_id": contract.id, "date": date, "refund_request_id": self.id}
         rows = []
         principal, bonus = contract.balance_principal, contract.balance_bonus

@@ -17,3 +17,5 @@ from . import test_refund_cases
 from . import test_portal_refund
 from . import test_checkout
 from . import test_zh_cn_screens
+from . import test_refund_settlement
+from . import test_refund_settlement_tour

@@ -5,7 +5,7 @@ from unittest.mock import patch
 
 from PIL import Image
 
-from odoo.addons.clinic_refund.models.clinic_prepaid_contract import ClinicPrepaidContract
+from odoo.addons.clinic_refund.models.clinic_signature_mixin import ClinicSignatureMixin
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -93,7 +93,7 @@ class TestContractSignature(StoredValueCase):
 
     def test_electronic_signature_brings_signed_pdf_back(self):
         contract = self.create_contract()
-        with patch.object(ClinicPrepaidContract, "_render_contract_pdf", lambda self: make_pdf(self.name)):
+        with patch.object(ClinicSignatureMixin, "_render_signature_pdf", lambda self: make_pdf(self.name)):
             contract.action_send_for_signature()
         request = contract.sign_request_id
         self.assertEqual(contract.state, "sent")
@@ -129,7 +129,7 @@ class TestContractSignature(StoredValueCase):
 
     def test_paper_scan_cancels_pending_electronic_request(self):
         contract = self.create_contract()
-        with patch.object(ClinicPrepaidContract, "_render_contract_pdf", lambda self: make_pdf(self.name)):
+        with patch.object(ClinicSignatureMixin, "_render_signature_pdf", lambda self: make_pdf(self.name)):
             contract.action_send_for_signature()
         self.upload_scan(contract)
         self.assertEqual(contract.sign_request_id.state, "3_cancel")
@@ -137,7 +137,7 @@ class TestContractSignature(StoredValueCase):
 
     def test_back_to_draft_cancels_request(self):
         contract = self.create_contract()
-        with patch.object(ClinicPrepaidContract, "_render_contract_pdf", lambda self: make_pdf(self.name)):
+        with patch.object(ClinicSignatureMixin, "_render_signature_pdf", lambda self: make_pdf(self.name)):
             contract.action_send_for_signature()
         contract.action_reset_to_draft()
         self.assertEqual(contract.state, "draft")

@@ -180,3 +180,42 @@ class TestHostileRpc(HttpCase, HostileCase):
         self.call(self.frontdesk, "clinic.stored.value.topup", "action_confirm", wizard)
         self.assertEqual(contract.balance_principal, 3000.0)
         self.assertEqual(self.liability_balance(), 3000.0)
+
+    def test_settlement_over_rpc(self):
+        request = self.file_request(self.consumed_contract())
+        request.with_user(self.manager)._propose_settlement(
+            {"amount": 1000.0, "reason": "协商", "date_due": self.today, "basis": "agreement"}
+        )
+        settlement = request.settlement_id
+        forged_context = {"clinic_flow": True, "skip_validation_check": True}
+        for user in (self.frontdesk, self.manager, self.accountant, self.portal):
+            self.assertRpcRefused(
+                user, "clinic.refund.request", "write", [request.id], {"agreed_amount": 3000.0}, context=forged_context
+            )
+            self.assertRpcRefused(
+                user, "clinic.refund.settlement", "write", [settlement.id], {"state": "signed"}, context=forged_context
+            )
+            self.assertRpcRefused(
+                user,
+                "clinic.refund.settlement",
+                "create",
+                [{"request_id": request.id, "amount": 3000.0, "date_due": str(self.today), "state": "signed"}],
+                context=forged_context,
+            )
+            self.assertRpcRefused(
+                user,
+                "clinic.refund.request",
+                "_propose_settlement",
+                [request.id],
+                {"amount": 3000.0, "reason": "x", "date_due": str(self.today)},
+            )
+        # the front desk may not open the negotiation at all; a manager's proposal above the principal is refused
+        self.assertRpcRefused(self.frontdesk, "clinic.refund.request", "action_propose_settlement", [request.id])
+        wizard = self.call(
+            self.manager,
+            "clinic.refund.settlement.propose",
+            "create",
+            [{"request_id": request.id, "amount": 1e6, "reason": "x", "date_due": str(self.today)}],
+        )
+        self.assertRpcRefused(self.manager, "clinic.refund.settlement.propose", "action_confirm", wizard)
+        self.assertEqual((settlement.amount, settlement.state, request.settlement_id), (1000.0, "draft", settlement))

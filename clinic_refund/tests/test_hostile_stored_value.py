@@ -64,6 +64,9 @@ class HostileCase(StoredValueCase):
             "requests": [(r.id, r.state, r.amount_requested, r.fee_amount, r.amount_refundable) for r in requests],
             "reviews": env["tier.review"].search_read([], ["status", "done_by"], order="id"),
             "evidence": env["clinic.refund.evidence"].search_read([], ["datas", "evidence_type"], order="id"),
+            "settlements": env["clinic.refund.settlement"].search_read(
+                [], ["request_id", "amount", "state", "signed_sha256", "signature_method"], order="id"
+            ),
         }
 
     def assertRefusedAndNothingMoved(self, attack, records):

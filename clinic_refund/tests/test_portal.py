@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo.addons.clinic_refund.models.clinic_prepaid_contract import ClinicPrepaidContract
+from odoo.addons.clinic_refund.models.clinic_signature_mixin import ClinicSignatureMixin
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import StoredValueCase, make_pdf
@@ -27,7 +27,7 @@ class TestPrepaidContractPortal(StoredValueCase, HttpCase):
     def test_member_is_offered_to_sign_a_sent_contract(self):
         portal = new_test_user(self.env, "sv_portal_signer", groups="base.group_portal")
         contract = self.create_contract(partner=portal.partner_id)
-        with patch.object(ClinicPrepaidContract, "_render_contract_pdf", lambda self: make_pdf(self.name)):
+        with patch.object(ClinicSignatureMixin, "_render_signature_pdf", lambda self: make_pdf(self.name)):
             contract.action_send_for_signature()
         signer = contract.sign_request_id.signer_ids
         self.authenticate(portal.login, portal.login)

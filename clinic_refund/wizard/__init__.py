@@ -4,6 +4,7 @@ from . import clinic_stored_value_pay
 from . import clinic_stored_value_reconciliation
 from . import clinic_stored_value_reconciliation_line
 from . import clinic_refund_pay
+from . import clinic_refund_settlement_propose
 from . import clinic_stored_value_adjust
 from . import clinic_checkout
 from . import clinic_checkout_line

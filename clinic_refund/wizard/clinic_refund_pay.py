@@ -10,7 +10,7 @@ class ClinicRefundPay(models.TransientModel):
     company_id = fields.Many2one(related="request_id.company_id")
     currency_id = fields.Many2one(related="request_id.currency_id")
     amount = fields.Monetary(related="request_id.amount_requested")
-    fee_amount = fields.Monetary(related="request_id.fee_amount")
+    fee_amount = fields.Monetary(compute="_compute_fee_amount")
     journal_id = fields.Many2one(
         "account.journal",
         string="Pay From",
@@ -22,6 +22,11 @@ class ClinicRefundPay(models.TransientModel):
         precompute=True,
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
+
+    @api.depends("request_id")
+    def _compute_fee_amount(self):
+        for wizard in self:
+            wizard.fee_amount = wizard.request_id._fee_charged()
 
     @api.depends("company_id")
     def _compute_journal_id(self):

@@ -1,0 +1,134 @@
+import hashlib
+
+from odoo import api, fields, models
+from odoo.addons.clinic_membership.tools.flow import as_flow
+from odoo.exceptions import UserError
+
+SETTLEMENT_BASES = [
+    ("agreement", "Negotiated agreement"),
+    ("consumer_association", "Consumer association mediation"),
+    ("12315", "Market regulator (12315) mediation"),
+    ("court", "Court judgment"),
+]
+PAYMENT_METHODS = [
+    ("bank_transfer", "Bank transfer"),
+    ("cash", "Cash"),
+    ("original_route", "Back the way it was paid"),
+]
+
+
+class ClinicRefundSettlement(models.Model):
+    """What a refund dispute was settled at, and the document that binds it: the settlement
+    agreement (协商退款协议) the member signs, or the decision of an outside body (consumer
+    association, 12315, a court) attached in its place. Made by a Clinic Manager's proposal only
+    (``clinic.refund.request._propose_settlement``); nothing on it is written directly."""
+
+    _name = "clinic.refund.settlement"
+    _description = "Refund Settlement"
+    _inherit = ["clinic.guarded.mixin", "clinic.signature.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _clinic_user_fields = ()
+
+    request_id = fields.Many2one("clinic.refund.request", required=True, readonly=True, index=True, ondelete="restrict")
+    partner_id = fields.Many2one(related="request_id.partner_id", store=True)
+    contract_id = fields.Many2one(related="request_id.contract_id", store=True)
+    company_id = fields.Many2one(related="request_id.company_id", store=True)
+    currency_id = fields.Many2one(related="request_id.currency_id", store=True)
+    user_id = fields.Many2one("res.users", string="Proposed by", readonly=True)
+    basis = fields.Selection(SETTLEMENT_BASES, required=True, readonly=True, default="agreement")
+    amount = fields.Monetary(string="Agreed Amount", readonly=True)
+    amount_quoted = fields.Monetary(string="Contract Terms Give", readonly=True)
+    reason = fields.Text(readonly=True)
+    payment_method = fields.Selection(PAYMENT_METHODS, required=True, readonly=True, default="bank_transfer")
+    date_due = fields.Date(string="Paid By", required=True, readonly=True)
+    decision_reference = fields.Char(readonly=True, help="Number of the mediation record or of the judgment.")
+    state = fields.Selection(
+        [("draft", "Proposed"), ("sent", "Sent for Signature"), ("signed", "Signed"), ("cancelled", "Superseded")],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    signed_file = fields.Binary(string="Signed Agreement or Decision")
+
+    @api.depends("request_id.name", "basis")
+    def _compute_display_name(self):
+        labels = dict(self._fields["basis"]._description_selection(self.env))
+        for settlement in self:
+            settlement.display_name = f"{labels.get(settlement.basis, '')} {settlement.request_id.name or ''}".strip()
+
+    def _action_write(self, vals):
+        return as_flow(self).write(vals)
+
+    # ------------------------------------------------------------------ signing
+
+    def _is_decision(self):
+        return self.basis != "agreement"
+
+    def _check_can_be_signed(self):
+        for settlement in self:
+            if settlement.state not in ("draft", "sent"):
+                raise UserError(self.env._("%s is no longer waiting for a signature.", settlement.display_name))
+            if settlement.request_id.state in ("paid", "cancelled"):
+                raise UserError(
+                    self.env._("Refund %s is closed: its settlement is no longer signed.", settlement.request_id.name)
+                )
+
+    def _signature_report_xmlid(self):
+        return "clinic_refund.action_report_refund_settlement"
+
+    def _signature_sent_vals(self):
+        return {"state": "sent"}
+
+    def _signature_signed_vals(self):
+        return {"state": "signed"}
+
+    def _signature_awaits(self, request):
+        return self.state == "sent" and super()._signature_awaits(request)
+
+    def action_send_for_signature(self):
+        self.ensure_one()
+        if self._is_decision():
+            raise UserError(
+                self.env._("An outside decision is not signed by the member: upload the decision document instead.")
+            )
+        return super().action_send_for_signature()
+
+    def action_upload_scan(self):
+        self.ensure_one()
+        self._check_can_be_signed()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Upload the Decision") if self._is_decision() else self.env._("Upload Signed Agreement"),
+            "res_model": "clinic.contract.scan.upload",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_settlement_id": self.id},
+        }
+
+    def action_print(self):
+        return self.env.ref(self._signature_report_xmlid()).report_action(self)
+
+    def _check_binding(self):
+        """A settlement binds once signed (or its decision attached) and its file is still the one signed."""
+        self.ensure_one()
+        if self.state != "signed":
+            what = self.env._("decision document") if self._is_decision() else self.env._("signed agreement")
+            raise UserError(
+                self.env._(
+                    "Refund %(request)s is settled at %(amount)s: it is paid once its %(what)s is on file.",
+                    request=self.request_id.name,
+                    amount=self.request_id._money(self.amount),
+                    what=what,
+                )
+            )
+        if self.signature_tampered or hashlib.sha256(self._stored_signed_bytes()).hexdigest() != self.signed_sha256:
+            raise UserError(
+                self.env._(
+                    "The signed file of %s has been altered since it was signed: it does not bind.", self.display_name
+                )
+            )
+
+    def _cancel(self):
+        self._cancel_pending_sign_request()
+        self._action_write({"state": "cancelled"})

@@ -1,6 +1,7 @@
 import base64
 import binascii
 import math
+from collections import defaultdict
 
 from odoo import api, models
 from odoo.exceptions import ValidationError
@@ -39,8 +40,8 @@ class ClinicGuardedMixin(models.AbstractModel):
         model = self
         if not in_flow(self.env):
             allowed = self._clinic_creatable_fields()
+            self._clinic_check_values_list(vals_list)
             for vals in vals_list:
-                self._clinic_check_values(vals)
                 self._clinic_check_user_fields(vals, allowed)
             model = self._clinic_without_flow_defaults(allowed)
         vals_list = [model._clinic_complete_create_vals(dict(vals)) for vals in vals_list]
@@ -89,19 +90,31 @@ class ClinicGuardedMixin(models.AbstractModel):
     # ------------------------------------------------------------------ input checks
 
     def _clinic_check_values(self, vals):
-        for name, value in vals.items():
-            field = self._fields.get(name)
-            if field is None:
-                raise ValidationError(
-                    self.env._("%(model)s has no field %(field)s.", model=self._description, field=name)
-                )
-            if field._module not in CLINIC_MODULES or value is None or value is False:
-                continue
-            check = getattr(self, f"_clinic_check_{field.type}_value", None)
-            if check:
-                check(field, value)
-            if field.type == "monetary":
-                self._clinic_check_currency_precision(field, value, vals)
+        self._clinic_check_values_list([vals])
+
+    def _clinic_check_values_list(self, vals_list):
+        """Check the values of ``vals_list``; the records they refer to are looked up once per model."""
+        references = defaultdict(set)
+        for vals in vals_list:
+            for name, value in vals.items():
+                field = self._fields.get(name)
+                if field is None:
+                    raise ValidationError(
+                        self.env._("%(model)s has no field %(field)s.", model=self._description, field=name)
+                    )
+                if field._module not in CLINIC_MODULES or value is None or value is False:
+                    continue
+                check = getattr(self, f"_clinic_check_{field.type}_value", None)
+                if check:
+                    check(field, value)
+                if field.type == "many2one":
+                    references[field].add(value.id if isinstance(value, models.BaseModel) else value)
+                if field.type == "monetary":
+                    self._clinic_check_currency_precision(field, value, vals)
+        for field, ids in references.items():
+            missing = ids - set(self.env[field.comodel_name].sudo().browse(ids).exists().ids)
+            if missing:
+                raise self._clinic_bad_value(field, self.env._("the record %s does not exist.", min(missing)))
 
     def _clinic_bad_value(self, field, message):
         return ValidationError(
@@ -185,8 +198,6 @@ class ClinicGuardedMixin(models.AbstractModel):
             value = value.id
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value > INT_RANGE[1]:
             raise self._clinic_bad_value(field, self.env._("a record is expected."))
-        if not self.env[field.comodel_name].sudo().browse(value).exists():
-            raise self._clinic_bad_value(field, self.env._("the record %s does not exist.", value))
 
     def _clinic_check_binary_value(self, field, value):
         if isinstance(value, str):

@@ -129,8 +129,8 @@ class ClinicPointsMove(models.Model):
             raise AccessError(
                 self.env._("Points are recorded by invoices, redemptions, campaigns, expiry and adjustments only.")
             )
+        self._clinic_check_values_list(vals_list)
         for vals in vals_list:
-            self._clinic_check_values(vals)
             self._check_new_row(vals)
         partners = self.env["res.partner"].browse({vals["partner_id"] for vals in vals_list})
         partners._clinic_lock_points()

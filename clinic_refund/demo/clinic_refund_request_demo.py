@@ -57,7 +57,8 @@ class ClinicRefundRequest(models.Model):
             {"comment": "会员已消费的疗程不在退款范围内。"}
         ).add_comment()
         rejected.write({"dispute_channel": "12315", "dispute_reference": "12315-2026-0815"})
-        request(contracts[0], "dissatisfied", "会员对疗程效果不满意, 申请退还剩余储值。")
+        negotiated = request(contracts[0], "dissatisfied", "会员对疗程效果不满意, 申请退还剩余储值。")
+        self._clinic_demo_settlement(negotiated, users["manager"])
         waiting = request(contracts[1], "treatment_cancelled", "医生停诊, 预约的疗程取消。")
         waiting.action_submit()
         waiting.with_user(users["manager"]).validate_tier()
@@ -71,3 +72,21 @@ class ClinicRefundRequest(models.Model):
             paid.with_user(users["director"]).validate_tier()
         if bank and paid.state == "approved":
             paid.with_user(users["accountant"])._pay(bank)
+
+    @api.model
+    def _clinic_demo_settlement(self, request, manager):
+        """The clinic and the member agree on a little more than the terms give: a goodwill refund
+        waiting for its agreement to be signed."""
+        currency = request.currency_id
+        amount = min(currency.round(request.amount_refundable * 1.1), request.contract_id.balance_principal)
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            return
+        request.with_user(manager)._propose_settlement(
+            {
+                "basis": "agreement",
+                "amount": amount,
+                "reason": "会员长期到店，疗程效果未达预期，经协商诊所多退一成作为补偿。",
+                "payment_method": "bank_transfer",
+                "date_due": request.date_due,
+            }
+        )

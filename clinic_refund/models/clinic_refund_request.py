@@ -113,7 +113,6 @@ class ClinicRefundRequest(models.Model):
     days_to_due = fields.Integer(string="Days Left", compute="_compute_is_overdue")
     settlement_id = fields.Many2one(
         "clinic.refund.settlement",
-        string="Settlement",
         readonly=True,
         copy=False,
         tracking=True,

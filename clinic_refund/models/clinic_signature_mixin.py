@@ -39,7 +39,6 @@ class ClinicSignatureMixin(models.AbstractModel):
     date_signed = fields.Date(string="Signed On", readonly=True, copy=False, tracking=True)
     signed_by = fields.Char(readonly=True, copy=False, groups="clinic_membership.group_clinic_user")
     signed_file = fields.Binary(
-        string="Signed File",
         attachment=True,
         readonly=True,
         copy=False,

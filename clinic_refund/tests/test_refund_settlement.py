@@ -214,6 +214,7 @@ class TestRefundSettlement(StoredValueCase):
 
     def test_the_agreement_prints_in_chinese(self):
         self.activate_zh_cn()
+        self.partner.lang = "zh_CN"  # it prints in the member's language
         request = self.file_request(self.consumed_contract())
         settlement = self.propose(request, 1000.0)
         html = (

@@ -26,9 +26,14 @@ class TestSettlementTour(StoredValueCase, HttpCase):
         )
         (self.manager | self.accountant).lang = "zh_CN"
         contract = self.active_contract(
-            principal=3000.0, bonus=0.0, partner=member, refund_fee_percent=0.0, consumption_order="principal_first"
+            principal=3000.0,
+            bonus=1000.0,
+            partner=member,
+            refund_fee_percent=0.0,
+            bonus_policy="forfeit",
+            consumption_order="bonus_first",
         )
-        self.pay(self.create_invoice(1000.0, partner=member), 1000.0, contract)
+        self.pay(self.create_invoice(1000.0, partner=member), 1000.0, contract)  # all of it from the bonus
         request = self.file_request(contract)
         self.assertEqual(request.amount_refundable, 2000.0)
         url = f"/odoo/action-clinic_refund.clinic_refund_request_action/{request.id}"
@@ -45,7 +50,7 @@ class TestSettlementTour(StoredValueCase, HttpCase):
             f"/my/prepaid-contracts/{contract.id}", "clinic_refund_settlement_portal_tour", login=member_user.login
         )
         # sign_oca's page signs with this call once the member drew their signature
-        signer = settlement.sign_request_id.signer_ids
+        signer = settlement.sudo().sign_request_id.signer_ids
         self.authenticate(member_user.login, member_user.login)
         items = {key: dict(item, value=signature_png()) for key, item in signer.get_info()["items"].items()}
         response = self.url_open(

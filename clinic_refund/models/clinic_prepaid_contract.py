@@ -314,6 +314,9 @@ class ClinicPrepaidContract(models.Model):
     def _signature_report_xmlid(self):
         return "clinic_refund.action_report_prepaid_contract"
 
+    def _signature_request_name(self):
+        return self.env._("Prepaid contract %s", self.name)
+
     def _signature_sent_vals(self):
         return {"state": "sent"}
 

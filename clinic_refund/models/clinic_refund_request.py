@@ -197,11 +197,10 @@ class ClinicRefundRequest(models.Model):
         rows = [
             (self.env._("The contract's terms give"), self._money(settlement.amount_quoted)),
             (self.env._("Settled at (%s)", basis), self._money(settlement.amount)),
-            (
-                self.env._("Above the terms") if difference > 0 else self.env._("Below the terms"),
-                self._money(abs(difference)),
-            ),
         ]
+        if not self.currency_id.is_zero(difference):
+            label = self.env._("Above the terms") if difference > 0 else self.env._("Below the terms")
+            rows.append((label, self._money(abs(difference))))
         body = Markup("").join(
             Markup("<tr><td>%s</td><td class='text-end text-nowrap'>%s</td></tr>") % row for row in rows
         )

@@ -72,6 +72,10 @@ class ClinicSignatureMixin(models.AbstractModel):
     def _signature_signed_vals(self):
         return {}
 
+    def _signature_request_name(self):
+        """What the member's list of documents to sign calls it."""
+        return self.display_name
+
     def _signature_filename(self):
         return f"{self.display_name.replace('/', '_')}.pdf"
 
@@ -114,7 +118,7 @@ class ClinicSignatureMixin(models.AbstractModel):
 
     def _prepare_sign_request_vals(self, pdf):
         return {
-            "name": self.display_name,
+            "name": self._signature_request_name(),
             "data": base64.b64encode(pdf),
             "filename": self._signature_filename(),
             "record_ref": f"{self._name},{self.id}",

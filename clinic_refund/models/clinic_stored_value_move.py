@@ -136,9 +136,9 @@ class ClinicStoredValueMove(models.Model):
         """Checked row values, numbered, with the balances after each row (in order, per contract)."""
         running = {}
         prepared = []
+        self._clinic_check_values_list(vals_list)
         for raw in vals_list:
             vals = dict(raw)
-            self._clinic_check_values(vals)
             contract = self.env["clinic.prepaid.contract"].browse(vals["contract_id"]).exists()
             if not contract:
                 raise UserError(self.env._("A stored value row needs its prepaid contract."))

@@ -105,3 +105,16 @@ class TestStoredValueReconciliation(StoredValueCase):
         self.assertFalse(self.env[action["res_model"]].search(action["domain"]))
         self.assertIn("on or before", action["help"])
         self.assertEqual(action["target"], "current")
+
+    def test_lines_are_computed_never_typed(self):
+        self.active_contract(principal=3000.0, bonus=0.0)
+        wizard = self.env["clinic.stored.value.reconciliation"].with_user(self.accountant).create({})
+        Line = self.env["clinic.stored.value.reconciliation.line"].with_user(self.accountant)
+        with self.assertRaises(UserError):
+            Line.create({"report_id": wizard.id, "partner_id": self.partner.id, "gl_balance": 1.0, "difference": 0.0})
+        wizard.action_compute()
+        line = wizard.line_ids.filtered(lambda line: line.partner_id == self.partner)
+        self.assertEqual(line.subledger_balance, 3000.0)
+        with self.assertRaises(UserError):
+            line.write({"difference": 0.0, "gl_balance": 3000.0, "subledger_balance": 1.0})
+        self.assertEqual(line.subledger_balance, 3000.0)

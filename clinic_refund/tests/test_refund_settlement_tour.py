@@ -62,6 +62,8 @@ class TestSettlementTour(StoredValueCase, HttpCase):
         self.assertNotIn("error", response.json())
         self.assertEqual(settlement.state, "signed")
         self.assertEqual(settlement.signature_method, "electronic")
+        signed_page = self.url_open(signer.access_url)
+        self.assertIn("感谢您的签署", signed_page.text, "sign_oca's pages speak the member's Chinese")
 
         self.start_tour(url, "clinic_refund_request_approve_tour", login=manager_2.login)
         self.assertEqual(request.state, "approved")

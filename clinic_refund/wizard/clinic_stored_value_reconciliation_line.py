@@ -6,6 +6,8 @@ class ClinicStoredValueReconciliationLine(models.TransientModel):
     _inherit = ["clinic.guarded.mixin"]
     _description = "Stored Value Reconciliation Line"
     _order = "has_difference desc, partner_id"
+    # Figures of the ledgers, written by the report's computation only: never typed or forged.
+    _clinic_user_fields = ()
 
     report_id = fields.Many2one("clinic.stored.value.reconciliation", required=True, ondelete="cascade")
     date = fields.Date(related="report_id.date", string="At Date")

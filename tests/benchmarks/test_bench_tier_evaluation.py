@@ -61,7 +61,9 @@ class TestBenchTierEvaluation(TransactionCase):
 
     @classmethod
     def _insert_invoices(cls):
-        # one credit note in ten; amounts spread so that every tier gets members; dates over two years
+        # one credit note in ten; dates over two years. Invoice g belongs to member m = g * 7919 mod M,
+        # its k-th (k = g / M); amount and date follow m and k, never g alone, so that every tier gets
+        # its share of the members at any size (CI's and a chain's)
         cls.env.cr.execute(
             SQL(
                 """
@@ -70,10 +72,12 @@ class TestBenchTierEvaluation(TransactionCase):
                                           amount_untaxed_signed, amount_total_signed)
                 SELECT 'BENCH/' || g, %(journal)s, %(currency)s, %(company)s, 'posted',
                        CASE WHEN mod(g, 10) = 0 THEN 'out_refund' ELSE 'out_invoice' END, 'no',
-                       CURRENT_DATE - mod(g, 730)::int, CURRENT_DATE - mod(g, 730)::int,
+                       CURRENT_DATE - mod(mod(g * 7919, %(members)s) * 37 + 7300 - (g / %(members)s) * 10, 730)::int,
+                       CURRENT_DATE - mod(mod(g * 7919, %(members)s) * 37 + 7300 - (g / %(members)s) * 10, 730)::int,
                        (%(first)s + mod(g * 7919, %(members)s))::int, (%(first)s + mod(g * 7919, %(members)s))::int,
-                       (CASE WHEN mod(g, 10) = 0 THEN -1 ELSE 1 END) * (mod(g * 104729, 4000) + 100)
-                                                                * (1 + mod(mod(g * 7919, %(members)s), 7)),
+                       (CASE WHEN mod(g, 10) = 0 THEN -1 ELSE 1 END)
+                           * (mod(mod(g * 7919, %(members)s) * 104729, 4000) + 100)
+                           * (1 + mod(mod(g * 7919, %(members)s), 7)),
                        0
                   FROM generate_series(1::bigint, %(n)s::bigint) g
                 """,

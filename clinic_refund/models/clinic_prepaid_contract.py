@@ -317,15 +317,6 @@ class ClinicPrepaidContract(models.Model):
     def _signature_request_name(self):
         return self.env._("Prepaid contract %s", self.name)
 
-    def _signature_sent_vals(self):
-        return {"state": "sent"}
-
-    def _signature_signed_vals(self):
-        return {"state": "signed"}
-
-    def _signature_awaits(self, request):
-        return self.state == "sent" and super()._signature_awaits(request)
-
     # ------------------------------------------------------------------ state actions
 
     def action_upload_scan(self):

@@ -505,6 +505,10 @@ class ClinicRefundRequest(models.Model):
     def _unlink_only_drafts(self):
         if any(request.state not in ("draft", "cancelled") for request in self):
             raise UserError(self.env._("Only draft or cancelled refund requests can be deleted."))
+        if self.settlement_id:
+            raise UserError(
+                self.env._("A refund request with a settlement proposal is kept with it: cancel the request instead.")
+            )
 
     def unlink(self):
         as_flow(self.review_ids).unlink()

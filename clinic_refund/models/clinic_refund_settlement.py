@@ -66,6 +66,9 @@ class ClinicRefundSettlement(models.Model):
         return self.basis != "agreement"
 
     def _check_can_be_signed(self):
+        # the member's electronic signature comes back through sign_oca as superuser
+        if not self.env.su and not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+            raise UserError(self.env._("Only a Clinic Manager sends a settlement for signature or files it signed."))
         for settlement in self:
             if settlement.state not in ("draft", "sent"):
                 raise UserError(self.env._("%s is no longer waiting for a signature.", settlement.display_name))
@@ -76,15 +79,6 @@ class ClinicRefundSettlement(models.Model):
 
     def _signature_report_xmlid(self):
         return "clinic_refund.action_report_refund_settlement"
-
-    def _signature_sent_vals(self):
-        return {"state": "sent"}
-
-    def _signature_signed_vals(self):
-        return {"state": "signed"}
-
-    def _signature_awaits(self, request):
-        return self.state == "sent" and super()._signature_awaits(request)
 
     def action_send_for_signature(self):
         self.ensure_one()

@@ -23,7 +23,9 @@ class ClinicSignatureMixin(models.AbstractModel):
     - ``_check_can_be_signed()``: refuse documents not waiting for a signature;
     - ``_signature_report_xmlid()``: the report printing the document to sign;
     - ``_signature_signer()``: the partner who signs;
-    - ``_signature_sent_vals()`` / ``_signature_signed_vals()``: the state the document moves to.
+
+    and has a ``state`` with the values ``sent`` (waiting for its electronic signature) and
+    ``signed``, which the mixin moves it to.
     """
 
     _name = "clinic.signature.mixin"
@@ -66,12 +68,6 @@ class ClinicSignatureMixin(models.AbstractModel):
     def _signature_signer(self):
         return self.partner_id
 
-    def _signature_sent_vals(self):
-        return {}
-
-    def _signature_signed_vals(self):
-        return {}
-
     def _signature_request_name(self):
         """What the member's list of documents to sign calls it."""
         return self.display_name
@@ -81,7 +77,7 @@ class ClinicSignatureMixin(models.AbstractModel):
 
     def _signature_awaits(self, request):
         """Whether ``request``, now signed, signs this document."""
-        return self.sign_request_id == request and not self.signed_sha256
+        return self.state == "sent" and self.sign_request_id == request and not self.signed_sha256
 
     # ------------------------------------------------------------------ electronic signature
 
@@ -95,7 +91,7 @@ class ClinicSignatureMixin(models.AbstractModel):
         request = self.env["sign.oca.request"].sudo().create(self._prepare_sign_request_vals(pdf))
         request.add_item(self._prepare_sign_request_item(pdf))
         request.action_send()
-        self._action_write({**self._signature_sent_vals(), "sign_request_id": request.id})
+        self._action_write({"state": "sent", "sign_request_id": request.id})
         self.message_post(
             body=self.env._("Sent to %s for electronic signature.", self._signature_signer().display_name),
         )
@@ -190,7 +186,7 @@ class ClinicSignatureMixin(models.AbstractModel):
                 "date_signed": date_signed,
                 "signature_method": method,
                 "signature_tampered": False,
-                **self._signature_signed_vals(),
+                "state": "signed",
             }
         )
         self.message_post(

@@ -260,3 +260,25 @@ class TestRefundSettlement(StoredValueCase):
                 {"amount": 9.0, "reason": "x", "date_due": self.today, "basis": "agreement"}
             )
         self.assertEqual(request.settlement_id, settlement)
+
+    def test_only_a_manager_files_or_sends_the_agreement_and_a_proposal_is_never_deleted(self):
+        request = self.file_request(self.consumed_contract())
+        settlement = self.propose(request, 1000.0)
+        before = (settlement.state, settlement.signed_sha256, settlement.sign_request_id)
+        for user in (self.frontdesk, self.accountant):
+            with self.assertRaisesRegex(UserError, "Only a Clinic Manager"):
+                self.env["clinic.contract.scan.upload"].with_user(user).create(
+                    {
+                        "settlement_id": settlement.id,
+                        "scan_file": base64.b64encode(make_pdf("伪造协议")),
+                        "signed_by": "x",
+                        "date_signed": self.today,
+                    }
+                ).action_confirm()
+            with self.assertRaisesRegex(UserError, "Only a Clinic Manager"):
+                settlement.with_user(user).action_send_for_signature()
+        self.assertEqual((settlement.state, settlement.signed_sha256, settlement.sign_request_id), before)
+        for user in (self.frontdesk, self.manager):
+            with self.assertRaises(UserError):
+                request.with_user(user).unlink()
+        self.assertTrue(request.exists() and settlement.exists())

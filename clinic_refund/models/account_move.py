@@ -13,6 +13,12 @@ class AccountMove(models.Model):
         "clinic.stored.value.move", "account_move_id", string="Stored Value Rows"
     )
     clinic_stored_value_count = fields.Integer(compute="_compute_clinic_stored_value_count")
+    clinic_practitioner_id = fields.Many2one(
+        "res.users",
+        string="Practitioner",
+        readonly=True,
+        help="Who gave the treatment of a package session.",
+    )
     clinic_can_pay_from_stored_value = fields.Boolean(compute="_compute_clinic_can_pay_from_stored_value")
 
     @api.depends("clinic_stored_value_move_ids")
@@ -165,6 +171,7 @@ class AccountMove(models.Model):
         """A credit note on an invoice paid from stored value gives that value back (reversal rows)."""
         rows = []
         planned = {}  # what earlier credit notes of this batch already give back, per consumption
+        planned_sessions = {}
         today = fields.Date.context_today(self)
         for credit_note in self:
             currency = credit_note.currency_id
@@ -181,9 +188,12 @@ class AccountMove(models.Model):
                 give = min(to_give, currency.round(principal + bonus))
                 if currency.compare_amounts(give, 0.0) <= 0:
                     continue
+                sessions = consumption._clinic_unreversed_sessions() - planned_sessions.get(consumption, 0)
                 if currency.compare_amounts(give, principal + bonus) < 0:
                     principal = currency.round(give * principal / (principal + bonus))
                     bonus = currency.round(give - principal)
+                    sessions = min(sessions, credit_note._clinic_sessions_credited(consumption))
+                planned_sessions[consumption] = planned_sessions.get(consumption, 0) + sessions
                 rows.append(
                     {
                         "contract_id": consumption.contract_id.id,
@@ -193,6 +203,8 @@ class AccountMove(models.Model):
                         "amount_bonus": bonus,
                         "invoice_id": credit_note.id,
                         "reversed_id": consumption.id,
+                        "package_line_id": consumption.package_line_id.id,
+                        "sessions": sessions,
                         "reason": self.env._("Credit note %s", credit_note.name),
                     }
                 )
@@ -200,6 +212,15 @@ class AccountMove(models.Model):
                 planned[consumption] = (done[0] + principal, done[1] + bonus)
                 to_give = currency.round(to_give - give)
         self.env["clinic.stored.value.move"]._post_rows(rows)
+
+    def _clinic_sessions_credited(self, consumption):
+        """Sessions a partial credit note gives back: its quantity of the package's treatment."""
+        self.ensure_one()
+        if not consumption.package_line_id:
+            return 0
+        product = consumption.package_line_id.product_id
+        lines = self.invoice_line_ids.filtered(lambda line: line.product_id == product)
+        return int(sum(lines.mapped("quantity")))
 
     def action_clinic_pay_from_stored_value(self):
         self.ensure_one()

@@ -10,7 +10,7 @@ from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tools import float_compare, float_is_zero
 from odoo.tools.misc import formatLang
 
-from ..tools.refund_policy import ContractTerms, LedgerRow, compute_refund
+from ..tools.refund_policy import ContractTerms, LedgerRow, PackageTerms, compute_refund
 from .clinic_contract_template import BONUS_POLICIES, CONSUMED_PRICING, CONSUMPTION_ORDERS
 
 # Terms that drive refunds: a manager's, and frozen once the contract leaves draft.
@@ -25,7 +25,15 @@ TERM_FIELDS = (
     "consumption_order",
 )
 # What a draft contract's parties agree on: frozen once it is sent for signature.
-DRAFT_FIELDS = ("partner_id", "company_id", "currency_id", "amount_principal", "amount_bonus", *TERM_FIELDS)
+DRAFT_FIELDS = (
+    "partner_id",
+    "company_id",
+    "currency_id",
+    "amount_principal",
+    "amount_bonus",
+    "package_line_ids",
+    *TERM_FIELDS,
+)
 # What staff may change at any time. Everything else (number, state, signature, balances) only
 # changes through the contract's actions and the stored value journal.
 FREE_FIELDS = ("user_id", "note")
@@ -102,6 +110,19 @@ class ClinicPrepaidContract(models.Model):
         help="Top-ups received on this contract: never more than the prepaid principal it was signed for.",
     )
     paid_bonus = fields.Monetary(string="Bonus Granted", compute="_compute_balances", store=True)
+    package_line_ids = fields.One2many("clinic.contract.package.line", "contract_id", string="Treatment Packages")
+    amount_packages = fields.Monetary(
+        string="Packages Price",
+        compute="_compute_packages",
+        store=True,
+        help="What the treatment packages of this contract cost: part of its prepaid principal.",
+    )
+    balance_packages = fields.Monetary(
+        string="Sessions Value Left",
+        compute="_compute_packages",
+        store=True,
+        help="The paid value of the sessions not used yet: spent only by redeeming them.",
+    )
     refund_request_ids = fields.One2many("clinic.refund.request", "contract_id", string="Refund Requests")
     open_refund_request_id = fields.Many2one(
         "clinic.refund.request",
@@ -180,6 +201,42 @@ class ClinicPrepaidContract(models.Model):
                     "paid_bonus": round_(paid_bonus),
                 }
             )
+
+    @api.depends(
+        "package_line_ids.price_total",
+        "package_line_ids.amount_remaining",
+        "package_line_ids.amount_used",
+        "paid_principal",
+    )
+    def _compute_packages(self):
+        for contract in self:
+            lines = contract.package_line_ids
+            round_ = contract.currency_id.round
+            contract.amount_packages = round_(sum(lines.mapped("price_total")))
+            # sessions are reserved for what was paid in of them
+            contract.balance_packages = round_(
+                min(
+                    sum(lines.mapped("amount_remaining")),
+                    max(contract.paid_principal - sum(lines.mapped("amount_used")), 0.0),
+                )
+            )
+
+    @api.onchange("package_line_ids")
+    def _onchange_package_line_ids(self):
+        """The packages are part of the principal: it covers them at least."""
+        packages = sum(self.package_line_ids.mapped("price_total"))
+        if self.currency_id.compare_amounts(self.amount_principal, packages) < 0:
+            self.amount_principal = packages
+
+    def _principal_free(self):
+        """Principal that pays any treatment: what is not reserved for the packages' sessions."""
+        self.ensure_one()
+        return max(self.currency_id.round(self.balance_principal - self.balance_packages), 0.0)
+
+    def _stored_value_free(self):
+        """Stored value that pays any treatment: principal not reserved for sessions, and the bonus."""
+        self.ensure_one()
+        return self.currency_id.round(self._principal_free() + self.balance_bonus)
 
     @api.depends("refund_request_ids.state")
     def _compute_open_refund_request_id(self):
@@ -309,6 +366,16 @@ class ClinicPrepaidContract(models.Model):
             if float_is_zero(contract.amount_principal, precision_rounding=contract.currency_id.rounding):
                 raise UserError(
                     self.env._("Set the prepaid principal of contract %s before signing it.", contract.name)
+                )
+            if contract.currency_id.compare_amounts(contract.amount_principal, contract.amount_packages) < 0:
+                raise UserError(
+                    self.env._(
+                        "The prepaid principal of contract %(contract)s (%(principal)s) does not cover its "
+                        "treatment packages (%(packages)s).",
+                        contract=contract.name,
+                        principal=formatLang(self.env, contract.amount_principal, currency_obj=contract.currency_id),
+                        packages=formatLang(self.env, contract.amount_packages, currency_obj=contract.currency_id),
+                    )
                 )
 
     def _signature_report_xmlid(self):
@@ -498,14 +565,26 @@ class ClinicPrepaidContract(models.Model):
                     )
                 ) from None
             raise
-        self.invalidate_recordset(["balance_principal", "balance_bonus", "paid_principal", "paid_bonus", "state"])
+        self.invalidate_recordset(
+            ["balance_principal", "balance_bonus", "paid_principal", "paid_bonus", "balance_packages", "state"]
+        )
 
     def _split_consumption(self, amount):
         """(principal, bonus) to take for ``amount``, following the contract's consumption order."""
         self.ensure_one()
         currency = self.currency_id
-        principal, bonus = self.balance_principal, self.balance_bonus
+        principal, bonus = self._principal_free(), self.balance_bonus
         if currency.compare_amounts(amount, principal + bonus) > 0:
+            if not currency.is_zero(self.balance_packages):
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s holds %(available)s of stored value free to spend (its packages' "
+                        "sessions are redeemed on their own), less than the %(amount)s to pay.",
+                        contract=self.name,
+                        available=currency.round(principal + bonus),
+                        amount=amount,
+                    )
+                )
             raise UserError(
                 self.env._(
                     "Contract %(contract)s holds %(available)s of stored value, less than the %(amount)s to pay.",
@@ -523,8 +602,11 @@ class ClinicPrepaidContract(models.Model):
         from_principal = currency.round(min(max(from_principal, amount - bonus), principal))
         return from_principal, currency.round(amount - from_principal)
 
-    def _consume_stored_value(self, amount, invoice, date=None):
-        """Pay ``invoice`` with ``amount`` of this contract's stored value; returns the posted row."""
+    def _consume_stored_value(self, amount, invoice, date=None, package_line=None, sessions=0):
+        """Pay ``invoice`` with ``amount`` of this contract's stored value; returns the posted row.
+
+        With ``package_line``, the amount pays ``sessions`` of that package, from its own principal.
+        """
         self.ensure_one()
         StoredValue = self.env["clinic.stored.value.move"]
         amount = StoredValue._check_precision(self.currency_id, amount)
@@ -533,7 +615,7 @@ class ClinicPrepaidContract(models.Model):
         self._check_invoice_payable(invoice, amount)
         self._lock_stored_value()
         self._check_spendable()
-        principal, bonus = self._split_consumption(amount)
+        principal, bonus = (amount, 0.0) if package_line else self._split_consumption(amount)
         return StoredValue._post_rows(
             [
                 {
@@ -543,6 +625,8 @@ class ClinicPrepaidContract(models.Model):
                     "amount_principal": -principal,
                     "amount_bonus": -bonus,
                     "invoice_id": invoice.id,
+                    "package_line_id": package_line.id if package_line else False,
+                    "sessions": -sessions,
                 }
             ]
         )
@@ -657,6 +741,10 @@ class ClinicPrepaidContract(models.Model):
             bonus_policy=self.bonus_policy,
             consumed_pricing=self.consumed_pricing,
         )
+        packages = [
+            PackageTerms(line.id, line.package_id.name, line.sessions_total, line.price_total, line.unit_price)
+            for line in self.sudo().package_line_ids
+        ]
         return compute_refund(
             terms,
             self._refund_ledger_rows(),
@@ -664,6 +752,7 @@ class ClinicPrepaidContract(models.Model):
             request_date=request_date,
             rounding=self.currency_id.rounding,
             fee_cap_percent=self.company_id.clinic_refund_fee_cap_percent,
+            packages=packages,
         )
 
     def _refund_ledger_rows(self):
@@ -676,7 +765,16 @@ class ClinicPrepaidContract(models.Model):
             if kind == "consume":
                 invoice = (move.reversed_id or move).invoice_id
                 list_amount = (move.amount_principal + move.amount_bonus) * _list_price_ratio(invoice)
-            rows.append(LedgerRow(kind, move.amount_principal, move.amount_bonus, list_amount))
+            rows.append(
+                LedgerRow(
+                    kind,
+                    move.amount_principal,
+                    move.amount_bonus,
+                    list_amount,
+                    package=move.package_line_id.id or None,
+                    sessions=move.sessions,
+                )
+            )
         return rows
 
 

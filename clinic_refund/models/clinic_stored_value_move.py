@@ -76,6 +76,13 @@ class ClinicStoredValueMove(models.Model):
     )
     reason = fields.Text(readonly=True, groups="clinic_membership.group_clinic_user")
     refund_request_id = fields.Many2one("clinic.refund.request", readonly=True, index="btree_not_null")
+    package_line_id = fields.Many2one(
+        "clinic.contract.package.line", string="Package", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    package_id = fields.Many2one(related="package_line_id.package_id", string="Package Template", store=True)
+    sessions = fields.Integer(
+        readonly=True, help="Sessions of the package this row paid (negative) or gave back (positive)."
+    )
     user_id = fields.Many2one(
         "res.users", string="Recorded By", readonly=True, groups="clinic_membership.group_clinic_user"
     )
@@ -220,6 +227,8 @@ class ClinicStoredValueMove(models.Model):
                     "%s is archived: restore the contact before moving its stored value.", contract.partner_id.name
                 )
             )
+        if (vals.get("package_line_id") or vals.get("sessions")) and move_type not in ("consume", "reversal"):
+            raise UserError(self.env._("Only the payment of sessions and its reversal count a package's sessions."))
         getattr(self, f"_check_{move_type}_row")(contract, vals)
 
     def _check_topup_row(self, contract, vals):
@@ -234,6 +243,35 @@ class ClinicStoredValueMove(models.Model):
         invoice = self.env["account.move"].browse(vals.get("invoice_id"))
         amount = -(vals["amount_principal"] + vals["amount_bonus"])
         contract._check_invoice_payable(invoice, amount)
+        if vals.get("package_line_id"):
+            self._check_session_row(contract, vals, invoice)
+        elif contract.currency_id.compare_amounts(-vals["amount_principal"], contract._principal_free()) > 0:
+            raise UserError(
+                self.env._(
+                    "%(reserved)s of contract %(contract)s pays for the sessions of its treatment packages: "
+                    "it is spent by redeeming them.",
+                    reserved=contract.balance_packages,
+                    contract=contract.name,
+                )
+            )
+
+    def _check_session_row(self, contract, vals, invoice):
+        """A package's sessions are paid from its own value, principal only, on an invoice of its treatment."""
+        line = self.env["clinic.contract.package.line"].browse(vals["package_line_id"])
+        sessions = vals.get("sessions")
+        currency = contract.currency_id
+        if (
+            line.contract_id != contract
+            or not isinstance(sessions, int)
+            or isinstance(sessions, bool)
+            or not 0 < -sessions <= line.sessions_remaining
+            or not currency.is_zero(vals["amount_bonus"])
+            or currency.compare_amounts(-vals["amount_principal"], line.amount_remaining) > 0
+            or line.product_id not in invoice.invoice_line_ids.product_id
+        ):
+            raise UserError(
+                self.env._("Sessions of a package are paid from its own value, on an invoice of its treatment.")
+            )
 
     def _check_refund_row(self, contract, vals):
         if not vals.get("refund_request_id"):
@@ -289,11 +327,15 @@ class ClinicStoredValueMove(models.Model):
                 or currency.compare_amounts(vals["amount_bonus"], bonus) > 0
                 or currency.compare_amounts(vals["amount_principal"], 0.0) < 0
                 or currency.compare_amounts(vals["amount_bonus"], 0.0) < 0
+                or not 0 <= vals.get("sessions", 0) <= original._clinic_unreversed_sessions()
+                or vals.get("package_line_id", False) != original.package_line_id.id
             ):
                 raise UserError(self.env._("A credit note gives back only what stored value paid of its own invoice."))
             return
         if original.reversal_ids:
             raise UserError(self.env._("Row %s is already reversed.", original.name))
+        if vals.get("sessions", 0) != -original.sessions:
+            raise UserError(self.env._("A reversal gives back exactly the sessions row %s paid.", original.name))
         if currency.compare_amounts(vals["amount_principal"], -original.amount_principal) or currency.compare_amounts(
             vals["amount_bonus"], -original.amount_bonus
         ):
@@ -504,6 +546,11 @@ class ClinicStoredValueMove(models.Model):
             currency.round(-self.amount_bonus - sum(reversals.mapped("amount_bonus"))),
         )
 
+    def _clinic_unreversed_sessions(self):
+        """Sessions a consumption paid that were not given back yet."""
+        self.ensure_one()
+        return -self.sessions - sum(self.sudo().reversal_ids.mapped("sessions"))
+
     def _check_can_reverse(self):
         if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
             raise UserError(self.env._("Only a Clinic Manager can reverse stored value rows."))
@@ -522,6 +569,8 @@ class ClinicStoredValueMove(models.Model):
                     "amount_principal": -row.amount_principal,
                     "amount_bonus": -row.amount_bonus,
                     "reversed_id": row.id,
+                    "package_line_id": row.package_line_id.id,
+                    "sessions": -row.sessions,
                     "reason": self.env._("Reversal of %s", row.name),
                 }
                 for row in self

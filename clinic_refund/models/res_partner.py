@@ -19,6 +19,14 @@ class ResPartner(models.Model):
         currency_field="stored_value_currency_id",
     )
     clinic_contract_count = fields.Integer(compute="_compute_clinic_contract_count", string="Contract Count")
+    clinic_package_line_ids = fields.One2many(
+        "clinic.contract.package.line", "partner_id", string="Treatment Packages", readonly=True
+    )
+    clinic_sessions_remaining = fields.Integer(
+        string="Sessions Left",
+        compute="_compute_clinic_sessions_remaining",
+        help="Sessions left in the treatment packages of the member's active contracts.",
+    )
 
     @api.depends_context("company")
     @api.depends("clinic_contract_ids.balance_principal", "clinic_contract_ids.balance_bonus")
@@ -48,6 +56,23 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.clinic_contract_count = counts.get(partner, 0)
+
+    @api.depends("clinic_package_line_ids.sessions_remaining", "clinic_package_line_ids.contract_state")
+    def _compute_clinic_sessions_remaining(self):
+        sums = dict(
+            self.env["clinic.contract.package.line"]._read_group(
+                [("partner_id", "in", self.ids), ("contract_id.state", "=", "active")],
+                ["partner_id"],
+                ["sessions_remaining:sum"],
+            )
+        )
+        for partner in self:
+            partner.clinic_sessions_remaining = sums.get(partner, 0)
+
+    def action_clinic_redeem_sessions(self):
+        """The member's package sessions, ready to redeem (front desk, after a card scan)."""
+        self.ensure_one()
+        return self.env["clinic.session.redeem"]._action_open(self.commercial_partner_id)
 
     def action_clinic_checkout(self):
         """Today's treatments of the member on one screen (tier prices, points, stored value, the rest)."""

@@ -16,6 +16,13 @@ request date: no database, no clock. Rules (DESIGN.md, "Refund policy engine"):
    then the fee percent of what remains, the fee capped by the legal maximum so that a
    "non-refundable" clause cannot take the unused principal below the legal floor.
 
+Treatment packages (疗程卡) are principal set aside for their sessions: the sessions used are
+paid at the package's unit price, so the unused ones are part of the unused principal at that
+price. With ``consumed_pricing = list``, the sessions used are repriced at the single-session
+list price, package by package, the deduction never more than what is left of that package's
+price (a course's repricing never takes the member's cash value). Sessions are paid from
+principal only: packages stay out of the bonus rules and of the pro rata share P / (P + B).
+
 Each line is rounded by the currency once, at its end.
 """
 
@@ -48,6 +55,19 @@ class LedgerRow:
     amount_principal: float
     amount_bonus: float
     list_amount: float = 0.0
+    package: object = None  # the key of the package whose sessions the row paid (or gave back)
+    sessions: int = 0  # sessions paid (negative) or given back (positive)
+
+
+@dataclass(frozen=True)
+class PackageTerms:
+    """A treatment package bought under the contract: ``price`` for ``sessions`` at ``unit_price``."""
+
+    key: object
+    name: str
+    sessions: int
+    price: float
+    unit_price: float
 
 
 @dataclass
@@ -72,9 +92,11 @@ def _round(amount, rounding):
     return float_round(amount, precision_rounding=rounding)
 
 
-def _ledger_totals(rows):
+def _ledger_totals(rows, packages=()):
     totals = {
         "paid": 0.0,
+        "packages_price": sum(package.price for package in packages),
+        "consumed_packages": 0.0,
         "bonus_given": 0.0,
         "consumed_principal": 0.0,
         "consumed_bonus": 0.0,
@@ -88,11 +110,27 @@ def _ledger_totals(rows):
             # share P / (P + B) is that of all the value the member was given
             totals["paid"] += row.amount_principal
             totals["bonus_given"] += row.amount_bonus
+        elif row.move_type == "consume" and row.package is not None:
+            totals["consumed_packages"] -= row.amount_principal + row.amount_bonus
         elif row.move_type == "consume":
             totals["consumed_principal"] -= row.amount_principal
             totals["consumed_bonus"] -= row.amount_bonus
             totals["consumed_list"] -= row.list_amount
+    # what was paid for anything else than the packages: the base of the pro rata share
+    totals["paid_cash"] = max(totals["paid"] - totals["packages_price"], 0.0)
     return totals
+
+
+def _package_usage(rows, packages):
+    """{key: (sessions used, value charged, list value)} of each package, reversals netted."""
+    usage = {package.key: [0, 0.0, 0.0] for package in packages}
+    for row in rows:
+        if row.move_type == "consume" and row.package in usage:
+            used = usage[row.package]
+            used[0] -= row.sessions
+            used[1] -= row.amount_principal + row.amount_bonus
+            used[2] -= row.list_amount
+    return usage
 
 
 def in_cooling_off(terms, request_date):
@@ -100,10 +138,12 @@ def in_cooling_off(terms, request_date):
     return 0 <= (request_date - terms.date_signed).days <= terms.cooling_off_days
 
 
-def compute_refund(terms, rows, *, reason, request_date, rounding, fee_cap_percent=100.0):
-    """The refund of a contract with ``terms`` and ledger ``rows`` (see the module docstring)."""
-    totals = _ledger_totals(rows)
-    consumed = totals["consumed_principal"] + totals["consumed_bonus"]
+def compute_refund(terms, rows, *, reason, request_date, rounding, fee_cap_percent=100.0, packages=()):
+    """The refund of a contract with ``terms``, ledger ``rows`` and treatment ``packages``
+    (see the module docstring)."""
+    totals = _ledger_totals(rows, packages)
+    usage = _package_usage(rows, packages)
+    consumed = totals["consumed_principal"] + totals["consumed_bonus"] + totals["consumed_packages"]
     nothing_consumed = float_compare(consumed, 0.0, precision_rounding=rounding) <= 0
     unused = _round(totals["balance_principal"], rounding)
 
@@ -128,8 +168,9 @@ def compute_refund(terms, rows, *, reason, request_date, rounding, fee_cap_perce
             )
         )
 
-    lines = [RefundLine("unused_principal", unused, {"paid": totals["paid"]})]
+    lines = [RefundLine("unused_principal", unused, _unused_basis(totals, packages, usage, rounding))]
     if terms.consumed_pricing == "list":
+        lines += _package_list_price_lines(packages, usage, rounding)
         lines += _list_price_lines(terms, totals, rounding)
     lines.append(_bonus_line(terms, totals, rounding))
     subtotal = max(_round(sum(line.amount for line in lines), rounding), 0.0)
@@ -148,9 +189,49 @@ def compute_refund(terms, rows, *, reason, request_date, rounding, fee_cap_perce
     return RefundQuote("standard", _round(subtotal - fee, rounding), fee, lines, notes)
 
 
+def _unused_basis(totals, packages, usage, rounding):
+    basis = {"paid": totals["paid"]}
+    if packages:
+        basis["packages"] = [
+            {
+                "name": package.name,
+                "left": package.sessions - usage[package.key][0],
+                "unit_price": package.unit_price,
+                "value": _round(package.price - usage[package.key][1], rounding),
+            }
+            for package in packages
+        ]
+    return basis
+
+
+def _package_list_price_lines(packages, usage, rounding):
+    """Sessions used, repriced at the single-session list price, package by package; never more
+    than what is left of the package's price."""
+    lines = []
+    for package in packages:
+        used, charged, listed = usage[package.key]
+        if used <= 0:
+            continue
+        difference = max(listed - charged, 0.0)
+        deduction = min(difference, max(package.price - charged, 0.0))
+        if float_compare(deduction, 0.0, precision_rounding=rounding) <= 0:
+            continue
+        basis = {
+            "package": package.name,
+            "sessions": used,
+            "list_unit": _round(listed / used, rounding),
+            "list": _round(listed, rounding),
+            "charged": _round(charged, rounding),
+            "difference": _round(difference, rounding),
+            "capped": float_compare(deduction, difference, precision_rounding=rounding) < 0,
+        }
+        lines.append(RefundLine("package_list_price", -_round(deduction, rounding), basis))
+    return lines
+
+
 def _principal_share(totals):
-    """P / (P + B): the part of each unit of stored value that was paid for."""
-    paid, bonus = totals["paid"], totals["bonus_given"]
+    """P / (P + B): the part of each unit of stored value that was paid for (packages aside)."""
+    paid, bonus = totals["paid_cash"], totals["bonus_given"]
     return paid / (paid + bonus) if paid + bonus else 1.0
 
 
@@ -163,7 +244,7 @@ def _list_price_lines(terms, totals, rounding):
     basis = {"list": totals["consumed_list"], "charged": consumed, "difference": _round(difference, rounding)}
     if terms.bonus_policy == "prorata":
         share = _principal_share(totals)
-        basis.update({"share": share, "paid": totals["paid"], "bonus": totals["bonus_given"]})
+        basis.update({"share": share, "paid": totals["paid_cash"], "bonus": totals["bonus_given"]})
         return [RefundLine("list_price_prorata", -_round(difference * share, rounding), basis)]
     return [RefundLine("list_price", -_round(difference, rounding), basis)]
 
@@ -175,7 +256,7 @@ def _bonus_line(terms, totals, rounding):
             -_round(totals["consumed_bonus"], rounding) or 0.0,
             {"bonus_consumed": totals["consumed_bonus"]},
         )
-    paid, bonus = totals["paid"], totals["bonus_given"]
+    paid, bonus = totals["paid_cash"], totals["bonus_given"]
     consumed = totals["consumed_principal"] + totals["consumed_bonus"]
     principal_share = _round(consumed * _principal_share(totals), rounding)
     return RefundLine(

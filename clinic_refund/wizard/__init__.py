@@ -8,3 +8,4 @@ from . import clinic_refund_settlement_propose
 from . import clinic_stored_value_adjust
 from . import clinic_checkout
 from . import clinic_checkout_line
+from . import clinic_session_redeem

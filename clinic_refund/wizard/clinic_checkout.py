@@ -48,6 +48,24 @@ class ClinicCheckout(models.TransientModel):
         help="Bank or cash journal of what stored value and points do not pay; empty: the rest stays to pay.",
     )
     amount_rest = fields.Monetary(string="Rest to Pay", compute="_compute_amounts")
+    package_line_ids = fields.Many2many(
+        "clinic.contract.package.line",
+        string="Package Sessions",
+        compute="_compute_package_line_ids",
+        help="Sessions of the member's packages: redeemed on their own, not paid at this checkout.",
+    )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_package_line_ids(self):
+        for checkout in self:
+            checkout.package_line_ids = self.env["clinic.contract.package.line"].search(
+                [
+                    ("partner_id", "child_of", checkout.partner_id.commercial_partner_id.id),
+                    ("contract_id.state", "=", "active"),
+                    ("sessions_remaining", ">", 0),
+                    ("company_id", "=", checkout.company_id.id),
+                ]
+            )
 
     @api.depends("partner_id", "company_id")
     def _compute_contract_id(self):
@@ -69,7 +87,7 @@ class ClinicCheckout(models.TransientModel):
             checkout.amount_total = currency.round(sum(checkout.line_ids.mapped("price_total")))
             checkout.points_value = currency.round(checkout.points_to_redeem * checkout.company_id.clinic_point_value)
             contract = checkout.contract_id
-            checkout.stored_value_available = contract.balance_principal + contract.balance_bonus if contract else 0.0
+            checkout.stored_value_available = contract._stored_value_free() if contract else 0.0
             checkout.amount_rest = currency.round(
                 checkout.amount_total - checkout.points_value - checkout.stored_value_amount
             )
@@ -81,7 +99,7 @@ class ClinicCheckout(models.TransientModel):
                 checkout.company_id.clinic_point_value
             )
             contract = checkout.contract_id
-            available = contract.balance_principal + contract.balance_bonus if contract else 0.0
+            available = contract._stored_value_free() if contract else 0.0
             checkout.stored_value_amount = checkout.currency_id.round(max(min(due, available), 0.0))
 
     # ------------------------------------------------------------------ confirmation

@@ -9,6 +9,7 @@ from . import res_config_settings
 from . import res_partner
 from . import account_chart_template
 from . import account_move
+from . import account_move_line
 from . import account_payment
 from . import account_partial_reconcile
 from . import sign_oca_request

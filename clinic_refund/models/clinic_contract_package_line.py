@@ -249,22 +249,15 @@ class ClinicContractPackageLine(models.Model):
 
     def _create_redemption_invoice(self, prices, practitioner):
         contract = self.contract_id
-        taxes = self.product_id.taxes_id.filtered(lambda tax: tax.company_id == contract.company_id)
-        partner = contract.partner_id
-        fiscal_position = (
-            self.env["account.fiscal.position"].with_company(contract.company_id)._get_fiscal_position(partner)
-        )
-        taxes = fiscal_position.map_tax(taxes)
-        return (
+        invoice = (
             self.env["account.move"]
             .with_company(contract.company_id)
             .create(
                 {
                     "move_type": "out_invoice",
-                    "partner_id": partner.id,
+                    "partner_id": contract.partner_id.id,
                     "company_id": contract.company_id.id,
                     "invoice_date": fields.Date.context_today(self),
-                    "fiscal_position_id": fiscal_position.id,
                     "clinic_practitioner_id": practitioner.id if practitioner else False,
                     "ref": self.env._(
                         "%(package)s, contract %(contract)s", package=self.package_id.name, contract=contract.name
@@ -279,8 +272,7 @@ class ClinicContractPackageLine(models.Model):
                                     package=self.package_id.name,
                                 ),
                                 "quantity": count,
-                                "price_unit": self._price_without_included_taxes(price, taxes),
-                                "tax_ids": [Command.set(taxes.ids)],
+                                "price_unit": price,
                             }
                         )
                         for count, price in prices
@@ -288,17 +280,11 @@ class ClinicContractPackageLine(models.Model):
                 }
             )
         )
-
-    def _price_without_included_taxes(self, price, taxes):
-        """The unit price to invoice so that, taxes added, a session costs ``price`` (the package is
-        sold tax included, as the member pays it)."""
-        excluded = taxes.filtered(lambda tax: not tax.price_include)
-        if not excluded:
-            return price
-        result = excluded.with_context(force_price_include=True).compute_all(
-            price, currency=self.currency_id, product=self.product_id, partner=self.partner_id
-        )
-        return result["total_excluded"]
+        for line, (_count, price) in zip(invoice.invoice_line_ids, prices, strict=True):
+            excluded = line._clinic_price_without_taxes(price)
+            if excluded != price:
+                line.price_unit = excluded
+        return invoice
 
     def action_redeem(self):
         self.ensure_one()

@@ -259,12 +259,25 @@ class ClinicRefundRequest(models.Model):
             "clinic_at_fault": self.env._("Unused principal (clinic at fault)"),
             "unused_principal": self.env._("Unused principal"),
             "list_price": self.env._("Services used, repriced at list price"),
+            "package_list_price": self.env._("Package sessions used, repriced at the single-session price"),
             "list_price_prorata": self.env._("Principal's share of the list-price difference"),
             "bonus_forfeit": self.env._("Bonus used, forfeited"),
             "bonus_prorata": self.env._("Consumption split between principal and bonus"),
             "floor": self.env._("Refund cannot be negative"),
             "fee": self.env._("Refund fee"),
         }[line.code]
+
+    def _unused_principal_text(self, basis):
+        text = self.env._("You paid %(paid)s; this is what is left of it.", paid=self._money(basis["paid"]))
+        for package in basis.get("packages", ()):
+            text += " " + self.env._(
+                "%(package)s: %(left)s sessions left at %(unit)s, %(value)s.",
+                package=package["name"],
+                left=package["left"],
+                unit=self._money(package["unit_price"]),
+                value=self._money(package["value"]),
+            )
+        return text
 
     def _line_basis(self, line):
         basis, money = line.basis, self._money
@@ -279,8 +292,18 @@ class ClinicRefundRequest(models.Model):
                 "The clinic is at fault: all unused principal comes back, with no fee and no repricing "
                 "(消费者权益保护法实施条例 art. 22)."
             ),
-            "unused_principal": lambda: self.env._(
-                "You paid %(paid)s; this is what is left of it.", paid=money(basis["paid"])
+            "unused_principal": lambda: self._unused_principal_text(basis),
+            "package_list_price": lambda: self.env._(
+                "%(package)s: %(sessions)s sessions used; at the single-session price of %(unit)s they are worth "
+                "%(list)s, against %(charged)s paid for them: the difference of %(difference)s is deducted"
+                "%(capped)s.",
+                package=basis["package"],
+                sessions=basis["sessions"],
+                unit=money(basis["list_unit"]),
+                list=money(basis["list"]),
+                charged=money(basis["charged"]),
+                difference=money(basis["difference"]),
+                capped=self.env._(", up to what is left of the package's price") if basis["capped"] else "",
             ),
             "list_price": lambda: self.env._(
                 "The services used are worth %(list)s at list price against %(charged)s charged (both without tax): "

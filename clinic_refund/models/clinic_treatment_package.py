@@ -44,12 +44,6 @@ class ClinicTreatmentPackage(models.Model):
     )
     saving_percent = fields.Float(string="Saving (%)", compute="_compute_prices", digits=(5, 1))
 
-    _sql_constraints = [
-        ("sessions_positive", "CHECK(sessions > 0)", "A package has at least one session."),
-        ("price_not_negative", "CHECK(price >= 0)", "A package price cannot be negative."),
-        ("validity_not_negative", "CHECK(validity_months >= 0)", "The validity of a package cannot be negative."),
-    ]
-
     @api.depends("price", "sessions", "product_id.lst_price", "currency_id")
     def _compute_prices(self):
         for package in self:

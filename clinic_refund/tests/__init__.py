@@ -19,3 +19,4 @@ from . import test_checkout
 from . import test_zh_cn_screens
 from . import test_refund_settlement
 from . import test_refund_settlement_tour
+from . import test_treatment_package

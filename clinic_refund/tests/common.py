@@ -133,6 +133,46 @@ class StoredValueCase(TransactionCase):
         self.topup(contract)
         return contract
 
+    def create_package(self, sessions=6, price=5000.0, list_price=1980.0, validity_months=12, name="光子嫩肤 6 次"):
+        product = self.env["product.product"].create(
+            {"name": f"{name} (单次)", "type": "service", "list_price": list_price, "taxes_id": [Command.clear()]}
+        )
+        return self.env["clinic.treatment.package"].create(
+            {
+                "name": name,
+                "product_id": product.id,
+                "sessions": sessions,
+                "price": price,
+                "validity_months": validity_months,
+            }
+        )
+
+    def package_contract(self, package=None, principal=None, bonus=0.0, partner=None, paid=True, **vals):
+        """An active contract selling ``package`` (and cash value above its price), paid in full."""
+        package = package or self.create_package()
+        contract = self.create_contract(
+            partner=partner,
+            principal=principal if principal is not None else package.price,
+            bonus=bonus,
+            package_line_ids=[Command.create({"package_id": package.id})],
+            **vals,
+        )
+        self.upload_scan(contract)
+        contract.action_activate()
+        if paid:
+            self.topup(contract)
+        return contract
+
+    def redeem(self, line, quantity=1, user=None, partner=None):
+        form = Form(
+            self.env["clinic.session.redeem"]
+            .with_user(user or self.frontdesk)
+            .with_context(default_partner_id=(partner or line.partner_id).id)
+        )
+        form.package_line_id = line
+        form.quantity = quantity
+        return form.save().action_confirm()
+
     def create_invoice(self, amount, partner=None, post=True):
         invoice = self.env["account.move"].create(
             {

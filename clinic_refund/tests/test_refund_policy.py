@@ -4,7 +4,7 @@ from datetime import date
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.refund_policy import ContractTerms, LedgerRow, compute_refund
+from ..tools.refund_policy import ContractTerms, LedgerRow, PackageTerms, compute_refund
 
 SIGNED = date(2026, 3, 1)
 
@@ -29,7 +29,17 @@ def consume(principal, bonus=0.0, list_amount=None):
     return LedgerRow("consume", -principal, -bonus, -(list_amount if list_amount is not None else principal + bonus))
 
 
-def quote(contract_terms, rows, reason="dissatisfied", day=30, fee_cap=100.0):
+# 6 x photorejuvenation for 5,000 (833.33 a session, the last 833.35); 1,980 a single session
+PHOTO = PackageTerms("photo", "光子嫩肤 6 次", 6, 5000.0, 833.33)
+
+
+def session(count, unit=833.33, list_unit=1980.0, package="photo"):
+    """``count`` sessions of a package paid from principal (list value at the single-session price)."""
+    amount = round(count * unit, 2)
+    return LedgerRow("consume", -amount, 0.0, -count * list_unit, package=package, sessions=-count)
+
+
+def quote(contract_terms, rows, reason="dissatisfied", day=30, fee_cap=100.0, *, packages=()):
     return compute_refund(
         contract_terms,
         rows,
@@ -37,6 +47,7 @@ def quote(contract_terms, rows, reason="dissatisfied", day=30, fee_cap=100.0):
         request_date=date(2026, 3, 1 + day) if day < 31 else date(2026, 4, day - 30),
         rounding=0.01,
         fee_cap_percent=fee_cap,
+        packages=packages,
     )
 
 
@@ -253,3 +264,105 @@ class TestRefundPolicy(BaseCase):
         result = quote(terms(bonus_policy="prorata"), rows)
         # 150 given in all, two thirds of it principal: 50 consumed takes 33.33 of principal
         self.assertEqual(result.amount_refundable, 66.67)
+
+    def test_packages_by_each_rule_to_the_cent(self):
+        actual, listed = terms(), terms(consumed_pricing="list")
+        prorata_list = terms(consumed_pricing="list", bonus_policy="prorata")
+        with_fee = terms(consumed_pricing="list", refund_fee_percent=10)
+        package = {"packages": (PHOTO,)}
+        self.check(
+            [
+                # actual: unused sessions at the paid unit price
+                ("actual, 2 used", actual, [topup(5000), session(2)], package, 3333.34, 0, "standard"),
+                (
+                    "actual, all used",
+                    actual,
+                    [topup(5000), session(5), session(1, unit=833.35)],
+                    package,
+                    0,
+                    0,
+                    "standard",
+                ),
+                # list: 2 x 1,980 = 3,960 against 1,666.66 paid: 2,293.34 deducted from the 3,333.34 left
+                ("list, 2 used", listed, [topup(5000), session(2)], package, 1040.0, 0, "standard"),
+                # list: 3 x 1,980 = 5,940; the deduction stops at the 2,500.01 left: never below zero
+                ("list, 3 used, capped", listed, [topup(5000), session(3)], package, 0, 0, "standard"),
+                # the cap is per package: the cash value (3,000) is not taken for the sessions' repricing
+                ("list, cash untouched", listed, [topup(8000), session(3)], package, 3000.0, 0, "standard"),
+                # a single-session price below the unit price deducts nothing
+                (
+                    "list below unit",
+                    listed,
+                    [topup(5000), session(2, list_unit=800.0)],
+                    package,
+                    3333.34,
+                    0,
+                    "standard",
+                ),
+                # sessions are principal only: with a bonus, pro rata splits the cash consumption alone
+                (
+                    "prorata, bonus untouched by sessions",
+                    prorata_list,
+                    [topup(8000, 1000), session(1), consume(1000, 0)],
+                    package,
+                    # unused 6,166.67; session repriced -1,146.67; cash: 1,000 used, 750 principal share,
+                    # the ledger took 1,000: +250
+                    5270.0,
+                    0,
+                    "standard",
+                ),
+                # the fee is taken on what remains, as for cash value
+                ("fee after repricing", with_fee, [topup(5000), session(2)], package, 936.0, 104.0, "standard"),
+                # credit note: a session given back is unused again
+                (
+                    "session given back",
+                    listed,
+                    [topup(5000), session(2), LedgerRow("consume", 833.33, 0.0, 1980.0, package="photo", sessions=1)],
+                    package,
+                    3020.0,
+                    0,
+                    "standard",
+                ),
+                # clinic at fault: unused sessions at the unit price, no repricing, no fee
+                (
+                    "clinic at fault",
+                    with_fee,
+                    [topup(5000), session(2)],
+                    {**package, "reason": "service_not_provided"},
+                    3333.34,
+                    0,
+                    "clinic_at_fault",
+                ),
+                # cooling-off: not once a session is used; before, the full principal
+                (
+                    "cooling-off, nothing used",
+                    listed,
+                    [topup(5000)],
+                    {**package, "reason": "cooling_off", "day": 3},
+                    5000.0,
+                    0,
+                    "cooling_off",
+                ),
+                (
+                    "cooling-off, a session used",
+                    listed,
+                    [topup(5000), session(1)],
+                    {**package, "reason": "cooling_off", "day": 3},
+                    3020.0,
+                    0,
+                    "standard",
+                ),
+            ]
+        )
+
+    def test_package_breakdown_in_sessions(self):
+        result = quote(terms(consumed_pricing="list"), [topup(8000), session(3)], packages=(PHOTO,))
+        unused, repriced = result.lines[0], result.lines[1]
+        self.assertEqual(
+            unused.basis["packages"], [{"name": "光子嫩肤 6 次", "left": 3, "unit_price": 833.33, "value": 2500.01}]
+        )
+        self.assertEqual(repriced.code, "package_list_price")
+        self.assertEqual(
+            {key: repriced.basis[key] for key in ("sessions", "list_unit", "list", "charged", "capped")},
+            {"sessions": 3, "list_unit": 1980.0, "list": 5940.0, "charged": 2499.99, "capped": True},
+        )

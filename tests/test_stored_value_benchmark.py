@@ -1,7 +1,8 @@
 """Benchmark of the stored-value flows (prints figures; asserts results, never times).
 
-CLINIC_BENCH_SV_MEMBERS changes the number of members (default 50): each signs a contract, tops
-up, and pays two invoices from stored value; then the reconciliation report runs over all of them.
+CLINIC_BENCH_SV_MEMBERS changes the number of members (default 50): each signs a contract with
+cash value and a treatment package, tops up, pays two invoices from stored value and redeems two
+sessions of the package; then the reconciliation report runs over all of them.
 """
 
 import os
@@ -27,6 +28,12 @@ class TestStoredValueBenchmark(TransactionCase):
             [("company_id", "=", cls.company.id), ("type", "=", "bank")], limit=1
         )
         cls.today = fields.Date.context_today(cls.env.user)
+        treatment = cls.env["product.product"].create(
+            {"name": "Bench photorejuvenation", "type": "service", "list_price": 1980.0, "taxes_id": [Command.clear()]}
+        )
+        cls.package = cls.env["clinic.treatment.package"].create(
+            {"name": "Bench 6 sessions", "product_id": treatment.id, "sessions": 6, "price": 4800.0}
+        )
 
     def _timed(self, timings, key, function):
         queries = self.env.cr.sql_log_count
@@ -54,7 +61,14 @@ class TestStoredValueBenchmark(TransactionCase):
         partners = self.env["res.partner"].create([{"name": f"SV bench member {n}"} for n in range(MEMBERS)])
         contracts = self.env["clinic.prepaid.contract"]
         for partner in partners:
-            contract = contracts.create({"partner_id": partner.id, "amount_principal": 3000, "amount_bonus": 1000})
+            contract = contracts.create(
+                {
+                    "partner_id": partner.id,
+                    "amount_principal": 7800,
+                    "amount_bonus": 1000,
+                    "package_line_ids": [Command.create({"package_id": self.package.id})],
+                }
+            )
             contract._set_signed_document(b"%PDF-1.4 bench", "signed.pdf", partner.name, self.today, "paper")
             contract.action_activate()
             wizard = self.env["clinic.stored.value.topup"].create(
@@ -71,6 +85,13 @@ class TestStoredValueBenchmark(TransactionCase):
                     ),
                 )
                 self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+            for _session in range(2):
+                invoice = self._timed(
+                    timings,
+                    "redeem a package session (invoice + entry + reconcile + row)",
+                    lambda contract=contract: contract.package_line_ids._redeem_sessions(1),
+                )
+                self.assertIn(invoice.payment_state, ("paid", "in_payment"))
             contracts |= contract
         self.env.flush_all()
 
@@ -81,9 +102,11 @@ class TestStoredValueBenchmark(TransactionCase):
         mine = [row for row in rows if row["partner_id"] in partners.ids]
         self.assertEqual(len(mine), MEMBERS)
         self.assertTrue(all(self.company.currency_id.is_zero(row["difference"]) for row in rows))
-        # 3,000 + 1,000 bonus, pro rata: 1,200 takes 900 of principal, 799.99 takes 599.99
+        # 3,000 of cash + 1,000 bonus, pro rata: 1,200 takes 900 of principal, 799.99 takes 599.99;
+        # the package's 4,800 gives 2 sessions of 800
         balances = self.company.currency_id.round(sum(contracts.mapped("balance_principal")))
-        self.assertEqual(balances, self.company.currency_id.round(MEMBERS * 1500.01))
+        self.assertEqual(balances, self.company.currency_id.round(MEMBERS * (1500.01 + 3200.0)))
+        self.assertEqual(sum(contracts.package_line_ids.mapped("sessions_remaining")), MEMBERS * 4)
 
         row_count = self.env["clinic.stored.value.move"].search_count([])
         lines = [f"{MEMBERS} members, {len(rows)} partners in the report, {row_count} stored value rows"]

@@ -29,6 +29,9 @@ class ClinicRefundPortal(CustomerPortal):
         values.update(
             {
                 "contracts": request.env["clinic.prepaid.contract"].search(self._clinic_contract_domain()),
+                "packages": request.env["clinic.contract.package.line"].search(
+                    [("partner_id", "child_of", partner.id), ("contract_id.state", "=", "active")]
+                ),
                 "member": partner,
                 "page_name": "clinic_prepaid_contracts",
             }
@@ -53,6 +56,8 @@ class ClinicRefundPortal(CustomerPortal):
                 "settlement_sign_urls": self._clinic_settlement_sign_urls(refund_requests),
                 "contract": contract,
                 "moves": contract.move_ids.filtered(lambda row: row.state == "posted"),
+                "packages": contract.package_line_ids,
+                "sessions": contract.move_ids.filtered("package_line_id"),
                 "sign_url": signer[:1].access_url if contract.state == "sent" and signer else False,
                 "refund_requests": refund_requests,
                 "can_ask_refund": contract._clinic_portal_can_ask_refund(),

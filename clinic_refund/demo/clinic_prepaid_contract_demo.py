@@ -68,3 +68,37 @@ class ClinicPrepaidContract(models.Model):
             invoice.action_post()
             contract._consume_stored_value(invoice.amount_residual, invoice)
         contracts.create({"partner_id": members[1][0].id, "amount_principal": 8000, "amount_bonus": 800})
+        contracts._clinic_demo_packages(products, journal, [members[0][0], partners[1]])
+
+    @api.model
+    def _clinic_demo_packages(self, products, journal, partners):
+        """Two treatment packages, sold to two members under signed contracts, some sessions used."""
+        packages = self.env["clinic.treatment.package"].create(
+            [
+                {"name": "光子嫩肤 6 次疗程", "product_id": products[0].id, "sessions": 6, "price": 8800.0},
+                {"name": "水光针 10 次疗程", "product_id": products[1].id, "sessions": 10, "price": 19800.0},
+            ]
+        )
+        today = fields.Date.context_today(self)
+        for partner, package, used in zip(partners, packages, (2, 3), strict=True):
+            if not partner:
+                continue
+            contract = self.create(
+                {
+                    "partner_id": partner.id,
+                    "amount_principal": package.price,
+                    "package_line_ids": [fields.Command.create({"package_id": package.id})],
+                }
+            )
+            contract._set_signed_document(
+                b"%PDF-1.4\n% demo scan of the signed package contract " + contract.name.encode(),
+                f"{contract.name.replace('/', '_')}-signed.pdf",
+                partner.name,
+                today,
+                "paper",
+            )
+            contract.action_activate()
+            self.env["clinic.stored.value.topup"].create(
+                {"contract_id": contract.id, "journal_id": journal.id}
+            ).action_confirm()
+            contract.package_line_ids._redeem_sessions(used, practitioner=self.env.ref("base.user_admin"))

@@ -20,3 +20,4 @@ from . import test_zh_cn_screens
 from . import test_refund_settlement
 from . import test_refund_settlement_tour
 from . import test_treatment_package
+from . import test_package_tour

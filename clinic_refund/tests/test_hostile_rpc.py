@@ -219,3 +219,48 @@ class TestHostileRpc(HttpCase, HostileCase):
         )
         self.assertRpcRefused(self.manager, "clinic.refund.settlement.propose", "action_confirm", wizard)
         self.assertEqual((settlement.amount, settlement.state, request.settlement_id), (1000.0, "draft", settlement))
+
+    def test_package_sessions_over_rpc(self):
+        contract = self.package_contract(principal=6000.0)
+        line = contract.package_line_ids
+        unpaid = self.package_contract(paid=False).package_line_ids
+        forged_context = {"clinic_flow": True, "default_sessions": 60, "default_package_line_id": line.id}
+        for user in (self.frontdesk, self.manager, self.accountant, self.portal):
+            for vals in ({"sessions_used": 0}, {"sessions_total": 60}, {"unit_price": 0.01}, {"amount_remaining": 1e6}):
+                self.assertRpcRefused(
+                    user, "clinic.contract.package.line", "write", [line.id], vals, context=forged_context
+                )
+            self.assertRpcRefused(
+                user,
+                "clinic.contract.package.line",
+                "create",
+                [{"contract_id": contract.id, "package_id": line.package_id.id}],
+                context=forged_context,
+            )
+            self.assertRpcRefused(user, "clinic.contract.package.line", "unlink", [line.id])
+            self.assertRpcRefused(user, "clinic.contract.package.line", "_redeem_sessions", [line.id], 1)
+            self.assertRpcRefused(
+                user,
+                "clinic.stored.value.move",
+                "create",
+                [{"contract_id": contract.id, "move_type": "reversal", "package_line_id": line.id, "sessions": 6}],
+                context=forged_context,
+            )
+        for package_line, quantity in ((line, 7), (line, -1), (unpaid, 1)):
+            wizard = self.call(
+                self.frontdesk,
+                "clinic.session.redeem",
+                "create",
+                [{"partner_id": package_line.partner_id.id, "package_line_id": package_line.id, "quantity": quantity}],
+            )
+            self.assertRpcRefused(self.frontdesk, "clinic.session.redeem", "action_confirm", wizard)
+        # the legitimate redemption beside them goes through, for the member whose package it is
+        wizard = self.call(
+            self.frontdesk,
+            "clinic.session.redeem",
+            "create",
+            [{"partner_id": self.partner.id, "package_line_id": line.id, "quantity": 2}],
+        )
+        self.call(self.frontdesk, "clinic.session.redeem", "action_confirm", wizard)
+        self.assertEqual((line.sessions_remaining, line.amount_remaining), (4, 3333.34))
+        self.assertReconciled()

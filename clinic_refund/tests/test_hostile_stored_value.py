@@ -67,6 +67,12 @@ class HostileCase(StoredValueCase):
             "settlements": env["clinic.refund.settlement"].search_read(
                 [], ["request_id", "amount", "state", "signed_sha256", "signature_method"], order="id"
             ),
+            "packages": env["clinic.contract.package.line"].search_read(
+                [],
+                ["package_id", "sessions_total", "sessions_used", "price_total", "unit_price", "amount_remaining"],
+                order="id",
+            ),
+            "invoices": env["account.move"].search_count([("move_type", "=", "out_invoice")]),
         }
 
     def assertRefusedAndNothingMoved(self, attack, records):

@@ -48,7 +48,7 @@ class ClinicStoredValuePay(models.TransientModel):
     @api.depends("contract_id", "invoice_id")
     def _compute_amount(self):
         for wizard in self:
-            available = wizard.contract_id._stored_value_free()
+            available = wizard.contract_id._stored_value_free() if wizard.contract_id else 0.0
             wizard.amount = min(wizard.invoice_id.amount_residual, available)
 
     @api.depends("amount", "contract_id")

@@ -34,7 +34,7 @@ class ClinicContractPackageLine(models.Model):
     currency_id = fields.Many2one(related="contract_id.currency_id")
     contract_state = fields.Selection(related="contract_id.state", string="Contract Status")
     date_signed = fields.Date(related="contract_id.date_signed", string="Sold On", store=True)
-    package_id = fields.Many2one("clinic.treatment.package", string="Package", required=True, check_company=True)
+    package_id = fields.Many2one("clinic.treatment.package", required=True, check_company=True)
     product_id = fields.Many2one(
         "product.product", string="Treatment", compute="_compute_from_package", store=True, precompute=True
     )

@@ -34,7 +34,6 @@ class ClinicSessionRedeem(models.TransientModel):
     quantity = fields.Integer(string="Sessions", required=True, default=1)
     practitioner_id = fields.Many2one(
         "res.users",
-        string="Practitioner",
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
         default=lambda self: self.env.user,
     )
@@ -58,16 +57,16 @@ class ClinicSessionRedeem(models.TransientModel):
 
     @api.model
     def _action_open(self, partner, package_line=None):
+        context = {"default_partner_id": partner.id}
+        if package_line:
+            context["default_package_line_id"] = package_line.id
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Redeem Sessions"),
             "res_model": "clinic.session.redeem",
             "view_mode": "form",
             "target": "new",
-            "context": {
-                "default_partner_id": partner.id,
-                "default_package_line_id": package_line.id if package_line else False,
-            },
+            "context": context,
         }
 
     def action_confirm(self):

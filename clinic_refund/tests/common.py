@@ -171,6 +171,7 @@ class StoredValueCase(TransactionCase):
         )
         form.package_line_id = line
         form.quantity = quantity
+        form.practitioner_id = self.manager
         return form.save().action_confirm()
 
     def create_invoice(self, amount, partner=None, post=True):

@@ -251,7 +251,14 @@ class TestHostileRpc(HttpCase, HostileCase):
                 self.frontdesk,
                 "clinic.session.redeem",
                 "create",
-                [{"partner_id": package_line.partner_id.id, "package_line_id": package_line.id, "quantity": quantity}],
+                [
+                    {
+                        "partner_id": package_line.partner_id.id,
+                        "package_line_id": package_line.id,
+                        "quantity": quantity,
+                        "practitioner_id": self.manager.id,
+                    }
+                ],
             )
             self.assertRpcRefused(self.frontdesk, "clinic.session.redeem", "action_confirm", wizard)
         # the legitimate redemption beside them goes through, for the member whose package it is
@@ -259,7 +266,14 @@ class TestHostileRpc(HttpCase, HostileCase):
             self.frontdesk,
             "clinic.session.redeem",
             "create",
-            [{"partner_id": self.partner.id, "package_line_id": line.id, "quantity": 2}],
+            [
+                {
+                    "partner_id": self.partner.id,
+                    "package_line_id": line.id,
+                    "quantity": 2,
+                    "practitioner_id": self.manager.id,
+                }
+            ],
         )
         self.call(self.frontdesk, "clinic.session.redeem", "action_confirm", wizard)
         self.assertEqual((line.sessions_remaining, line.amount_remaining), (4, 3333.34))

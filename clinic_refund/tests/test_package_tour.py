@@ -30,6 +30,7 @@ class TestPackageTour(StoredValueCase, HttpCase):
             groups="base.group_user,clinic_membership.group_clinic_manager",
         )
         self.accountant.lang = "zh_CN"
+        doctor = new_test_user(self.env, "pk_tour_doctor", name="陈医生", groups="base.group_user")
         member = self.env["res.partner"].create({"name": "钱疗程", "phone": "+86 139 0000 1111"})
         member.action_enrol_member()
         as_flow(member).write({"member_number": "M900001"})
@@ -52,7 +53,7 @@ class TestPackageTour(StoredValueCase, HttpCase):
         )
         self.assertEqual((line.sessions_used, line.sessions_remaining, line.amount_remaining), (2, 4, 3333.34))
         invoice = line.move_ids.invoice_id
-        self.assertEqual((invoice.amount_total, invoice.clinic_practitioner_id), (1666.66, frontdesk))
+        self.assertEqual((invoice.amount_total, invoice.clinic_practitioner_id), (1666.66, doctor))
 
         self.start_tour(
             "/odoo/action-clinic_refund.clinic_refund_request_action/new",

@@ -70,7 +70,7 @@ class TestTreatmentPackage(StoredValueCase):
         self.assertEqual(invoice.state, "posted")
         self.assertEqual(invoice.payment_state, "paid")
         self.assertEqual(invoice.amount_total, 1666.66)
-        self.assertEqual(invoice.clinic_practitioner_id, self.frontdesk)
+        self.assertEqual(invoice.clinic_practitioner_id, self.manager)
         row = invoice.clinic_stored_value_move_ids
         self.assertEqual(
             (row.move_type, row.sessions, row.amount_principal, row.amount_bonus), ("consume", -2, -1666.66, 0)

@@ -34,8 +34,9 @@ class ClinicSessionRedeem(models.TransientModel):
     quantity = fields.Integer(string="Sessions", required=True, default=1)
     practitioner_id = fields.Many2one(
         "res.users",
+        required=True,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
-        default=lambda self: self.env.user,
+        help="Who gives the treatment: recorded on the session's invoice.",
     )
 
     @api.depends("partner_id")

@@ -130,13 +130,19 @@ registry.category("web_tour.tours").add("clinic_package_redeem_tour", {
             trigger: ".modal .o_field_widget[name=quantity] input",
             run: "edit 2",
         },
+        {
+            content: "Who gives the treatment",
+            trigger: ".modal .o_field_widget[name=practitioner_id] input",
+            run: "edit 陈医生",
+        },
+        click("Choose the practitioner", ".o-autocomplete--dropdown-item:contains(陈医生)"),
         chineseScreen("The redemption", ".modal button[name=action_confirm]"),
         click("Redeem", ".modal button[name=action_confirm]"),
         {
             content: "The session invoice, paid from the contract",
             trigger: ".o_form_view .ribbon:visible",
         },
-        atMostClicks(2, "Redeeming sessions after a card scan"),
+        atMostClicks(3, "Redeeming sessions after a card scan"),
         chineseScreen("The paid session invoice", ".o_form_view .ribbon:visible"),
     ],
 });

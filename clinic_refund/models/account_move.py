@@ -1,6 +1,9 @@
 from odoo import api, fields, models
-from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
+from odoo.addons.clinic_membership.tools.flow import as_flow, check_flow_fields, in_flow
 from odoo.exceptions import UserError
+
+# What only the redemption of a package session records on its invoice.
+FLOW_FIELDS = ("clinic_practitioner_id",)
 
 
 class AccountMove(models.Model):
@@ -17,6 +20,7 @@ class AccountMove(models.Model):
         "res.users",
         string="Practitioner",
         readonly=True,
+        copy=False,
         help="Who gave the treatment of a package session.",
     )
     clinic_can_pay_from_stored_value = fields.Boolean(compute="_compute_clinic_can_pay_from_stored_value")
@@ -56,6 +60,16 @@ class AccountMove(models.Model):
             )
 
     # ------------------------------------------------------------------ protection of the ledger
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_flow_fields(self, vals, FLOW_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_flow_fields(self, vals, FLOW_FIELDS)
+        return super().write(vals)
 
     def _clinic_check_not_stored_value_entry(self):
         if in_flow(self.env):

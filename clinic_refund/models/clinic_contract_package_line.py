@@ -258,7 +258,6 @@ class ClinicContractPackageLine(models.Model):
                     "partner_id": contract.partner_id.id,
                     "company_id": contract.company_id.id,
                     "invoice_date": fields.Date.context_today(self),
-                    "clinic_practitioner_id": practitioner.id if practitioner else False,
                     "ref": self.env._(
                         "%(package)s, contract %(contract)s", package=self.package_id.name, contract=contract.name
                     ),
@@ -284,6 +283,8 @@ class ClinicContractPackageLine(models.Model):
             excluded = line._clinic_price_without_taxes(price)
             if excluded != price:
                 line.price_unit = excluded
+        if practitioner:
+            as_flow(invoice).write({"clinic_practitioner_id": practitioner.id})
         return invoice
 
     def action_redeem(self):

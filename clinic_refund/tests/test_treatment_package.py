@@ -190,6 +190,11 @@ class TestTreatmentPackage(StoredValueCase):
                 {"contract_id": contract.id, "move_type": "reversal", "package_line_id": line.id, "sessions": 6}
             )
         self.assertEqual((line.sessions_total, line.sessions_remaining, line.amount_remaining), (6, 6, 5000.0))
+        invoice = self.invoice_of(self.redeem(line, 1))
+        for user in (self.frontdesk, self.accountant, self.manager):
+            with self.assertRaises(UserError):
+                invoice.with_user(user).write({"clinic_practitioner_id": user.id})
+        self.assertEqual(invoice.clinic_practitioner_id, self.manager)
 
     # ------------------------------------------------------------------ expiry notice
 

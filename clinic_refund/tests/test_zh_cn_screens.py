@@ -10,12 +10,15 @@ SCREENS = {
         "clinic_refund.clinic_prepaid_contract_action",
         "clinic_refund.clinic_refund_request_action",
         "clinic_membership.clinic_points_move_action",
+        "clinic_refund.clinic_contract_package_line_action",
     ],
     "manager": [
         "clinic_membership.clinic_membership_tier_action",
         "clinic_membership.clinic_tier_change_action",
         "clinic_refund.clinic_contract_template_action",
         "clinic_refund.clinic_refund_request_action_disputes",
+        "clinic_refund.clinic_treatment_package_action",
+        "clinic_refund.clinic_package_sessions_action",
     ],
     "accountant": [
         "clinic_refund.clinic_stored_value_move_action",
@@ -39,11 +42,16 @@ class TestChineseScreens(StoredValueCase, HttpCase):
         contract = self.env["clinic.prepaid.contract"].search([("state", "=", "active")], limit=1)
         member = contract.partner_id
         request = self.env["clinic.refund.request"].search([], limit=1)
+        # the demo's second package member (the first one's partner also holds the portal login)
+        package_contract = self.env["clinic.contract.package.line"].search([], order="id desc", limit=1).contract_id
+        self.assertTrue(package_contract, "the demo sells treatment packages")
         records = {
             "frontdesk": [
                 f"clinic_membership.res_partner_action_clinic_member/{member.id}",
                 f"clinic_refund.clinic_prepaid_contract_action/{contract.id}",
                 f"clinic_refund.clinic_refund_request_action/{request.id}",
+                f"clinic_membership.res_partner_action_clinic_member/{package_contract.partner_id.id}",
+                f"clinic_refund.clinic_prepaid_contract_action/{package_contract.id}",
             ],
         }
         for role, actions in SCREENS.items():

@@ -41,9 +41,11 @@ class TestPrepaidContractPortal(StoredValueCase, HttpCase):
         self.assertNotIn("水光针", self.url_open(f"/my/prepaid-contracts/{other.id}").text)
         membership = self.url_open("/my/membership").text
         self.assertIn("o_clinic_sessions_left", membership)
-        card = self.env["ir.actions.report"]._render_qweb_html(
-            "clinic_membership.action_report_member_card", portal.partner_id.ids
-        )[0].decode()
+        card = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("clinic_membership.action_report_member_card", portal.partner_id.ids)[0]
+            .decode()
+        )
         self.assertIn("光子嫩肤 6 次", card)
         self.assertIn("<strong>4</strong> / 6", card)
 

@@ -116,6 +116,7 @@ class ClinicContractPackageLine(models.Model):
         for line in self:
             line.is_expired = bool(line.date_expiry and line.date_expiry < today)
 
+    @api.depends("package_id.name", "contract_id.name")
     def _compute_display_name(self):
         for line in self:
             line.display_name = self.env._(

@@ -47,17 +47,7 @@ class ClinicPrepaidContract(models.Model):
             contract = contracts.create(
                 {"partner_id": partner.id, "amount_principal": principal, "amount_bonus": bonus}
             )
-            contract._set_signed_document(
-                b"%PDF-1.4\n% demo scan of the signed paper contract " + contract.name.encode(),
-                f"{contract.name.replace('/', '_')}-signed.pdf",
-                partner.name,
-                today,
-                "paper",
-            )
-            contract.action_activate()
-            contracts.env["clinic.stored.value.topup"].create(
-                {"contract_id": contract.id, "journal_id": journal.id}
-            ).action_confirm()
+            contract._clinic_demo_sign_and_pay(journal, today)
             invoice = contracts.env["account.move"].create(
                 {
                     "move_type": "out_invoice",
@@ -90,15 +80,19 @@ class ClinicPrepaidContract(models.Model):
                     "package_line_ids": [fields.Command.create({"package_id": package.id})],
                 }
             )
-            contract._set_signed_document(
-                b"%PDF-1.4\n% demo scan of the signed package contract " + contract.name.encode(),
-                f"{contract.name.replace('/', '_')}-signed.pdf",
-                partner.name,
-                today,
-                "paper",
-            )
-            contract.action_activate()
-            self.env["clinic.stored.value.topup"].create(
-                {"contract_id": contract.id, "journal_id": journal.id}
-            ).action_confirm()
+            contract._clinic_demo_sign_and_pay(journal, today)
             contract.package_line_ids._redeem_sessions(used, practitioner=self.env.ref("base.user_admin"))
+
+    def _clinic_demo_sign_and_pay(self, journal, date):
+        """The demo contract signed on paper (its scan), activated and paid in full into ``journal``."""
+        self._set_signed_document(
+            b"%PDF-1.4\n% demo scan of the signed paper contract " + self.name.encode(),
+            f"{self.name.replace('/', '_')}-signed.pdf",
+            self.partner_id.name,
+            date,
+            "paper",
+        )
+        self.action_activate()
+        self.env["clinic.stored.value.topup"].create(
+            {"contract_id": self.id, "journal_id": journal.id}
+        ).action_confirm()

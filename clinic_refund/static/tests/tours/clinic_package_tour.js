@@ -1,13 +1,13 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { inputFiles } from "@web/../tests/utils";
 import {
     atMostClicks,
     chineseScreen,
     click,
     startCounting,
 } from "@clinic_membership/../tests/tours/clinic_zh_cn";
+import { fileRequestFor, uploadSignedScan } from "./clinic_refund_tour_steps";
 
 // Data is created by clinic_refund/tests/test_package_tour.py: member "钱疗程" (card M900001), the package
 // "光子嫩肤 6 次" (6 sessions for 5,000.00, 1,980.00 a single session); staff read zh_CN.
@@ -52,30 +52,7 @@ registry.category("web_tour.tours").add("clinic_package_sell_tour", {
             trigger: ".o_form_button_save",
             run: "click",
         },
-        {
-            content: "Upload the scan of the signed paper contract",
-            trigger: ".o_form_view button[name=action_upload_scan]",
-            run: "click",
-        },
-        {
-            content: "Choose the scan",
-            trigger: ".modal .o_field_widget[name=scan_file]",
-            async run() {
-                const scan = new File(["%PDF-1.4 signed package contract"], "疗程卡合同.pdf", {
-                    type: "application/pdf",
-                });
-                await inputFiles(".modal .o_field_widget[name=scan_file] .o_input_file", [scan]);
-            },
-        },
-        {
-            content: "The scan is uploaded",
-            trigger: ".modal .o_field_widget[name=scan_file] .o_clear_file_button",
-        },
-        {
-            content: "Store the signed contract",
-            trigger: ".modal button[name=action_confirm]",
-            run: "click",
-        },
+        ...uploadSignedScan("疗程卡合同.pdf"),
         {
             content: "Activate it",
             trigger: ".o_form_view button[name=action_activate]",
@@ -149,29 +126,7 @@ registry.category("web_tour.tours").add("clinic_package_redeem_tour", {
 
 registry.category("web_tour.tours").add("clinic_package_refund_tour", {
     steps: () => [
-        {
-            content: "Choose the member",
-            trigger: ".o_field_widget[name=partner_id] input",
-            run: "edit 钱疗程",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item:contains(钱疗程)",
-            run: "click",
-        },
-        {
-            content: "Choose the contract",
-            trigger: ".o_field_widget[name=contract_id] input",
-            run: "edit PC/",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item:contains(PC/)",
-            run: "click",
-        },
-        {
-            content: "The member is dissatisfied",
-            trigger: ".o_field_widget[name=reason] select",
-            run: 'select "dissatisfied"',
-        },
+        ...fileRequestFor("钱疗程"),
         {
             content: "The breakdown counts in sessions: 4 left at 833.33",
             trigger: ".o_clinic_refund_breakdown:contains(剩余 4 次):contains(833.33)",

@@ -3,6 +3,7 @@
 import { registry } from "@web/core/registry";
 import { inputFiles } from "@web/../tests/utils";
 import { chineseScreen } from "@clinic_membership/../tests/tours/clinic_zh_cn";
+import { fileRequestFor } from "./clinic_refund_tour_steps";
 
 // Data is created by clinic_refund/tests/test_ui.py: an active contract of "周退款"; the front desk,
 // the manager and the accountant read the screens in zh_CN.
@@ -38,29 +39,7 @@ function addEvidence(kind, filename) {
 
 registry.category("web_tour.tours").add("clinic_refund_request_file_tour", {
     steps: () => [
-        {
-            content: "Choose the member",
-            trigger: ".o_field_widget[name=partner_id] input",
-            run: "edit 周退款",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item:contains(周退款)",
-            run: "click",
-        },
-        {
-            content: "Choose the contract",
-            trigger: ".o_field_widget[name=contract_id] input",
-            run: "edit PC/",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item:contains(PC/)",
-            run: "click",
-        },
-        {
-            content: "The member is dissatisfied",
-            trigger: ".o_field_widget[name=reason] select",
-            run: 'select "dissatisfied"',
-        },
+        ...fileRequestFor("周退款"),
         {
             content: "The refund follows the contract's terms",
             trigger: ".o_field_widget[name=amount_refundable]:contains(2,000.00)",

@@ -1,36 +1,13 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { inputFiles } from "@web/../tests/utils";
+import { uploadSignedScan } from "./clinic_refund_tour_steps";
 
 // Data is created by clinic_refund/tests/test_ui.py: a draft contract for "Tour Member 游客"
 // of 3,000 principal and 1,000 bonus, and a posted invoice of 1,000 for the same member.
 registry.category("web_tour.tours").add("clinic_refund_stored_value_tour", {
     steps: () => [
-        {
-            content: "Upload the scan of the signed paper contract",
-            trigger: ".o_form_view button[name=action_upload_scan]",
-            run: "click",
-        },
-        {
-            content: "Choose the scan",
-            trigger: ".modal .o_field_widget[name=scan_file]",
-            async run() {
-                const scan = new File(["%PDF-1.4 signed paper contract"], "signed_scan.pdf", {
-                    type: "application/pdf",
-                });
-                await inputFiles(".modal .o_field_widget[name=scan_file] .o_input_file", [scan]);
-            },
-        },
-        {
-            content: "The scan is uploaded",
-            trigger: ".modal .o_field_widget[name=scan_file] .o_clear_file_button",
-        },
-        {
-            content: "Store the signed contract",
-            trigger: ".modal button[name=action_confirm]",
-            run: "click",
-        },
+        ...uploadSignedScan("signed_scan.pdf"),
         {
             content: "Activate the signed contract",
             trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Signed)",

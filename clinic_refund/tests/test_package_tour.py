@@ -34,7 +34,7 @@ class TestPackageTour(StoredValueCase, HttpCase):
         member = self.env["res.partner"].create({"name": "钱疗程", "phone": "+86 139 0000 1111"})
         member.action_enrol_member()
         as_flow(member).write({"member_number": "M900001"})
-        package = self.create_package(name="光子嫩肤 6 次")
+        package = self.create_package(name="焕肤测试 6 次")
 
         self.start_tour(
             "/odoo/action-clinic_refund.clinic_prepaid_contract_action/new",

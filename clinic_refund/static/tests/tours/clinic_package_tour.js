@@ -10,7 +10,7 @@ import {
 import { fileRequestFor, uploadSignedScan } from "./clinic_refund_tour_steps";
 
 // Data is created by clinic_refund/tests/test_package_tour.py: member "钱疗程" (card M900001), the package
-// "光子嫩肤 6 次" (6 sessions for 5,000.00, 1,980.00 a single session); staff read zh_CN.
+// "焕肤测试 6 次" (6 sessions for 5,000.00, 1,980.00 a single session); staff read zh_CN.
 
 registry.category("web_tour.tours").add("clinic_package_sell_tour", {
     steps: () => [
@@ -36,10 +36,10 @@ registry.category("web_tour.tours").add("clinic_package_sell_tour", {
         {
             content: "Type the package",
             trigger: ".o_field_widget[name=package_line_ids] .o_selected_row .o_field_widget[name=package_id] input",
-            run: "edit 光子",
+            run: "edit 焕肤测试",
         },
         {
-            trigger: ".o-autocomplete--dropdown-item:contains(光子嫩肤 6 次)",
+            trigger: ".o-autocomplete--dropdown-item:contains(焕肤测试 6 次)",
             run: "click",
         },
         {

@@ -30,7 +30,7 @@ from wallets import commit_wallets, delete_wallets, ledger_state, superuser_env
 import odoo
 from odoo.tests import TransactionCase, tagged
 
-ATTEMPTS = int(os.environ.get("CLINIC_LOAD_ATTEMPTS", "500"))
+ATTEMPTS = int(os.environ.get("CLINIC_LOAD_ATTEMPTS", "400"))
 CLIENTS = int(os.environ.get("CLINIC_LOAD_CLIENTS", "16"))
 WORKERS = int(os.environ.get("CLINIC_LOAD_WORKERS", "4"))
 WALLETS = 10

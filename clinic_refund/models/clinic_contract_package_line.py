@@ -212,6 +212,11 @@ class ClinicContractPackageLine(models.Model):
                 )
             )
 
+    def _check_practitioner(self, practitioner):
+        """The practitioner is clinic staff of the contract's company (a client may send any user)."""
+        if practitioner and (practitioner.share or self.company_id not in practitioner.sudo().company_ids):
+            raise UserError(self.env._("%s is not a practitioner of this clinic.", practitioner.sudo().display_name))
+
     def _redemption_prices(self, quantity):
         """[(sessions, price per session)] of a redemption: the last session of the package takes the
         rounding cents, so that all of them add up to the package price exactly."""
@@ -231,6 +236,7 @@ class ClinicContractPackageLine(models.Model):
         self.contract_id._lock_stored_value()
         self.invalidate_recordset(["sessions_used", "sessions_remaining", "amount_used", "amount_remaining"])
         self._check_can_redeem(quantity, partner)  # on what the lock lets us see
+        self._check_practitioner(practitioner)
         prices = self._redemption_prices(quantity)
         amount = self.currency_id.round(sum(count * price for count, price in prices))
         invoice = self._create_redemption_invoice(prices, practitioner)

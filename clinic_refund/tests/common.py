@@ -163,7 +163,7 @@ class StoredValueCase(TransactionCase):
             self.topup(contract)
         return contract
 
-    def redeem(self, line, quantity=1, user=None, partner=None):
+    def redeem(self, line, quantity=1, user=None, partner=None, practitioner=None):
         form = Form(
             self.env["clinic.session.redeem"]
             .with_user(user or self.frontdesk)
@@ -171,7 +171,7 @@ class StoredValueCase(TransactionCase):
         )
         form.package_line_id = line
         form.quantity = quantity
-        form.practitioner_id = self.manager
+        form.practitioner_id = practitioner or self.manager
         return form.save().action_confirm()
 
     def create_invoice(self, amount, partner=None, post=True):

@@ -126,11 +126,11 @@ class TestTreatmentPackage(StoredValueCase):
         line = contract.package_line_ids
         self.redeem(line, 4)
 
-        def refused(error, regex, **kwargs):
+        def refused(error, regex, practitioner=None, **kwargs):
             rows = self.env["clinic.stored.value.move"].search_count([])
             invoices = self.env["account.move"].search_count([("move_type", "=", "out_invoice")])
             with self.assertRaisesRegex(error, regex):
-                self.redeem(line, **kwargs)
+                self.redeem(line, practitioner=practitioner, **kwargs)
             self.assertEqual(self.env["clinic.stored.value.move"].search_count([]), rows)
             self.assertEqual(self.env["account.move"].search_count([("move_type", "=", "out_invoice")]), invoices)
             self.assertEqual(line.sessions_remaining, 2)
@@ -139,6 +139,14 @@ class TestTreatmentPackage(StoredValueCase):
         refused(ValidationError, "positive whole number", quantity=0)
         refused(ValidationError, "positive whole number", quantity=-1)
         refused(UserError, "belongs to", partner=self.other_member)
+        portal_user = self.env["res.users"].create(
+            {
+                "name": "门户用户",
+                "login": "pk_portal",
+                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            }
+        )
+        refused(UserError, "not a practitioner", practitioner=portal_user)
         # a cash checkout cannot spend what pays for the sessions
         with self.assertRaisesRegex(UserError, "free to spend"):
             self.pay(self.create_invoice(1500.0), 1500.0, contract)

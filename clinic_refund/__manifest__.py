@@ -10,6 +10,7 @@
     "data": [
         "security/clinic_refund_security.xml",
         "security/clinic_refund_request_security.xml",
+        "security/clinic_refund_portal_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/clinic_contract_template_data.xml",

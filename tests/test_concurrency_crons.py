@@ -7,6 +7,7 @@ work done or fails to serialize and leaves it to the next run.
 """
 
 import threading
+import time
 from contextlib import closing
 from datetime import timedelta
 
@@ -143,3 +144,69 @@ class TestConcurrentCrons(TransactionCase):
             [tuple(self.data["members"])],
         )
         self.assertEqual(expired, -50 * MEMBERS)
+
+    def test_a_campaign_run_meeting_a_member_being_served_retries_its_chunk(self):
+        """The front desk updates a member while the daily automations grant her: the cron's chunk
+        fails to serialize, is rolled back and granted again on fresh data, and the run goes on."""
+        busy_member = self.data["members"][1]
+        desk_holds, release_desk, outcomes = threading.Event(), threading.Event(), []
+
+        def front_desk():
+            with closing(self.registry.cursor()) as cr:
+                env = superuser_env(cr)
+                env["res.partner"].browse(busy_member).write({"phone": "138 0013 8000"})
+                env.flush_all()
+                desk_holds.set()
+                release_desk.wait(TIMEOUT)
+                cr.commit()
+
+        def cron_run():
+            with closing(self.registry.cursor()) as cr:
+                env = superuser_env(cr)
+                cron = env.ref("clinic_campaign.ir_cron_campaign_automations")
+                progress = env["ir.cron.progress"].create({"cron_id": cron.id})
+                cr.commit()
+                try:
+                    env["utm.campaign"].with_context(ir_cron_progress_id=progress.id)._cron_clinic_automations()
+                    cr.commit()
+                    outcomes.append("done")
+                except errors.SerializationFailure:
+                    cr.rollback()
+                    outcomes.append("the run gave up")
+                progress.unlink()
+                cr.commit()
+
+        desk = threading.Thread(target=front_desk)
+        desk.start()
+        self.assertTrue(desk_holds.wait(TIMEOUT))
+        run = threading.Thread(target=cron_run)
+        run.start()
+        self.assertTrue(self._wait_for_update_waiter(), "the cron waits on the member the desk is updating")
+        release_desk.set()
+        desk.join(TIMEOUT)
+        run.join(TIMEOUT)
+        self.assertEqual(outcomes, ["done"])
+        campaign = self.data["campaign"]
+        self.assertEqual(
+            self._count("SELECT count(*) FROM clinic_campaign_grant WHERE campaign_id = %s", [campaign]), MEMBERS
+        )
+        self.assertEqual(
+            self._count("SELECT COALESCE(SUM(points), 0) FROM clinic_points_move WHERE campaign_id = %s", [campaign]),
+            MEMBERS * BONUS,
+        )
+        self.assertEqual(self._count("SELECT phone FROM res_partner WHERE id = %s", [busy_member]), "138 0013 8000")
+
+    def _wait_for_update_waiter(self):
+        deadline = time.monotonic() + TIMEOUT
+        with closing(self.registry.cursor()) as cr:
+            while time.monotonic() < deadline:
+                cr.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query ILIKE %s",
+                    ["%res_partner%FOR NO KEY UPDATE%"],
+                )
+                if cr.fetchone()[0]:
+                    return True
+                cr.rollback()
+                time.sleep(0.05)
+        return False

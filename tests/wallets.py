@@ -81,6 +81,7 @@ def delete_wallets(registry, data):
             "AND NOT EXISTS (SELECT 1 FROM account_partial_reconcile p WHERE p.full_reconcile_id = f.id)"
         )
         cr.execute("DELETE FROM clinic_stored_value_move WHERE contract_id IN %s", [contract_ids])
+        delete_refund_requests(env, contract_ids)
         cr.execute("UPDATE account_move SET origin_payment_id = NULL WHERE id IN %s", [move_ids])
         if payments:
             cr.execute("DELETE FROM account_payment WHERE id IN %s", [tuple(payments.ids)])
@@ -95,6 +96,21 @@ def delete_wallets(registry, data):
         env.invalidate_all()
         env["res.partner"].browse(data["partners"]).unlink()
         cr.commit()
+
+
+def delete_refund_requests(env, contract_ids):
+    """The refund requests of the committed contracts, with their reviews, evidence and to-dos."""
+    cr = env.cr
+    cr.execute("SELECT id FROM clinic_refund_request WHERE contract_id IN %s", [contract_ids])
+    request_ids = tuple(row[0] for row in cr.fetchall())
+    cr.execute("UPDATE clinic_prepaid_contract SET open_refund_request_id = NULL WHERE id IN %s", [contract_ids])
+    if not request_ids:
+        return
+    cr.execute("DELETE FROM tier_review WHERE model = 'clinic.refund.request' AND res_id IN %s", [request_ids])
+    cr.execute("DELETE FROM mail_activity WHERE res_model = 'clinic.refund.request' AND res_id IN %s", [request_ids])
+    cr.execute("DELETE FROM mail_message WHERE model = 'clinic.refund.request' AND res_id IN %s", [request_ids])
+    cr.execute("DELETE FROM clinic_refund_evidence WHERE request_id IN %s", [request_ids])
+    cr.execute("DELETE FROM clinic_refund_request WHERE id IN %s", [request_ids])
 
 
 def ledger_state(registry, data):

@@ -1,10 +1,18 @@
+import logging
+import random
 import threading
+import time
 from datetime import timedelta
+
+from psycopg2 import errorcodes
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 CAMPAIGN_TYPES = [
     ("welcome", "Welcome Gift"),
@@ -40,6 +48,11 @@ LAUNCH_PERIODS = {"holiday": "holiday", "double_points": "launch", "member_day":
 CONTACTED_STATES = ("sent", "activity")
 # Members granted per transaction by the automations (each chunk committed in a cron).
 AUTOMATION_CHUNK = 500
+# Tries of a chunk that meets members updated at the same moment, before the run is left to a new
+# run a few minutes later (committed chunks stay: the automations resume where they stopped).
+CHUNK_TRIES = 5
+RETRY_LATER = timedelta(minutes=5)
+CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable)
 # Results counted by _clinic_refresh_results, never typed.
 RESULT_FIELDS = {
     "clinic_reached_count",
@@ -457,13 +470,50 @@ class UtmCampaign(models.Model):
         done = 0
         for campaign, period, condition, source_ref in runs:
             while True:
-                granted = campaign._clinic_grant_next_chunk(period, condition, today, source_ref)
+                granted = campaign._clinic_grant_chunk_retrying(period, condition, today, source_ref)
+                if granted is None:
+                    self._clinic_run_again_later()
+                    return
                 done += granted
                 remaining = max(remaining - granted, 0)
                 self._clinic_commit_progress(done, remaining)
                 if granted < AUTOMATION_CHUNK:
                     break
         self.browse({campaign.id for campaign, *_rest in runs})._clinic_refresh_results()
+
+    def _clinic_grant_chunk_retrying(self, period_key, condition, today, source_ref):
+        """Grant the next chunk; in a cron, a chunk whose members are updated at the same moment
+        (a checkout, an enrolment) is rolled back and tried again on fresh data, as Odoo retries a
+        request. Returns how many were granted, or None when it still fails after CHUNK_TRIES."""
+        if not self._clinic_commits_chunks():
+            return self._clinic_grant_next_chunk(period_key, condition, today, source_ref)
+        for attempt in range(1, CHUNK_TRIES + 1):
+            try:
+                granted = self._clinic_grant_next_chunk(period_key, condition, today, source_ref)
+                self.env.flush_all()
+                return granted
+            except CONCURRENCY_ERRORS as error:
+                self.env.cr.rollback()
+                self.env.transaction.reset()
+                wait = random.uniform(0.0, 0.5 * 2**attempt)  # noqa: S311 (a jitter, not a secret)
+                _logger.info(
+                    "Campaign automations: %s on a chunk of %s, try %s of %s, again in %.2fs",
+                    errorcodes.lookup(error.pgcode),
+                    self.title,
+                    attempt,
+                    CHUNK_TRIES,
+                    wait,
+                )
+                time.sleep(wait)
+        return None
+
+    @api.model
+    def _clinic_run_again_later(self):
+        """What could not be granted now is granted by a new run soon (the committed chunks stay)."""
+        cron = self.env.ref("clinic_campaign.ir_cron_campaign_automations", raise_if_not_found=False)
+        if cron:
+            cron._trigger(fields.Datetime.now() + RETRY_LATER)
+        _logger.warning("Campaign automations: members kept changing; the rest is granted by a run in %s", RETRY_LATER)
 
     @api.model
     def _clinic_automation_runs(self, today):
@@ -522,10 +572,17 @@ class UtmCampaign(models.Model):
         return len(ids)
 
     @api.model
+    def _clinic_commits_chunks(self):
+        """Whether this run commits chunk by chunk: in a cron, never in tests."""
+        return bool(self.env.context.get("ir_cron_progress_id")) and not getattr(
+            threading.current_thread(), "testing", False
+        )
+
+    @api.model
     def _clinic_commit_progress(self, done, remaining):
         """In a cron (never in tests), each chunk is committed with the progress of the run."""
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        if self.env.context.get("ir_cron_progress_id") and not getattr(threading.current_thread(), "testing", False):
+        if self._clinic_commits_chunks():
             # committed chunk by chunk, as event's mail scheduler does: a killed run resumes
             self.env.cr.commit()  # pylint: disable=invalid-commit
 

@@ -8,3 +8,4 @@ from . import res_config_settings
 from . import res_partner
 from . import product_template
 from . import account_move
+from . import ir_http

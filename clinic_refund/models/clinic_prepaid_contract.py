@@ -1,12 +1,9 @@
 import base64
 
-from psycopg2.errors import SerializationFailure
-
-from odoo import api, fields, http, models
+from odoo import api, fields, models
 from odoo.addons.clinic_membership.models.clinic_guarded_mixin import MAX_FILE_BYTES
 from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import UserError, ValidationError
-from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE
 from odoo.tools import float_compare, float_is_zero
 from odoo.tools.misc import formatLang
 
@@ -128,6 +125,9 @@ class ClinicPrepaidContract(models.Model):
         "clinic.refund.request",
         string="Refund Under Way",
         compute="_compute_open_refund_request_id",
+        store=True,
+        copy=False,
+        index="btree_not_null",
         help="A submitted refund request freezes the stored value until it is paid, rejected or cancelled.",
     )
     move_ids = fields.One2many("clinic.stored.value.move", "contract_id", string="Stored Value Rows")
@@ -544,29 +544,28 @@ class ClinicPrepaidContract(models.Model):
 
         A concurrent transaction spending the same balance waits here; once the first one commits,
         PostgreSQL (repeatable read) makes it fail with a serialization error and Odoo retries it
-        on fresh data, so a balance is never spent twice. When Odoo's last retry fails too, the
-        user is told to try again instead of seeing a database error.
+        on fresh data, so a balance is never spent twice (when the last retry fails too, the user is
+        told to try again: ``ir.http._handle_error`` of clinic_membership). Everything that moves or
+        freezes stored value writes the contract's row (balances, the refund under way), so that
+        the transaction waiting here always starts again on what the first one did.
         """
         if not self:
             return
         self.flush_recordset()
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM clinic_prepaid_contract WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
-                    [tuple(self.ids)],
-                )
-        except SerializationFailure:
-            if _last_try_of_request():
-                raise UserError(
-                    self.env._(
-                        "The stored value of %s is being used at another desk at this very moment: please try again.",
-                        self[:1].partner_id.display_name,
-                    )
-                ) from None
-            raise
+        self.env.cr.execute(
+            "SELECT id FROM clinic_prepaid_contract WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+            [tuple(self.ids)],
+        )
         self.invalidate_recordset(
-            ["balance_principal", "balance_bonus", "paid_principal", "paid_bonus", "balance_packages", "state"]
+            [
+                "balance_principal",
+                "balance_bonus",
+                "paid_principal",
+                "paid_bonus",
+                "balance_packages",
+                "state",
+                "open_refund_request_id",
+            ]
         )
 
     def _split_consumption(self, amount):
@@ -717,10 +716,13 @@ class ClinicPrepaidContract(models.Model):
                 if content
             ],
         }
+        if not reason:
+            raise UserError(self.env._("Choose the reason of your refund request."))
         Request._clinic_check_values({key: vals[key] for key in ("reason", "description")})
         for name, content in files:
             if len(content) > MAX_FILE_BYTES:
                 raise UserError(self.env._("%s is larger than 25 MB.", name))
+            Request.env["clinic.refund.evidence"]._clinic_check_values({"filename": name[:200]})
         request = as_flow(Request.sudo()).create(vals)
         request.message_post(body=staff.env._("Asked by the member in the portal."))
         request.activity_schedule(
@@ -776,15 +778,6 @@ class ClinicPrepaidContract(models.Model):
                 )
             )
         return rows
-
-
-def _last_try_of_request():
-    """Whether the current request is in Odoo's last attempt after serialization failures."""
-    if not http.request:
-        return False
-    tries = getattr(http.request, "_clinic_wallet_tries", 0) + 1
-    http.request._clinic_wallet_tries = tries
-    return tries >= MAX_TRIES_ON_CONCURRENCY_FAILURE
 
 
 def _list_price_ratio(invoice):

@@ -421,6 +421,7 @@ class ClinicRefundRequest(models.Model):
     def create(self, vals_list):
         requests = super().create(vals_list)
         requests._check_contract_partner()
+        requests._check_member_active()
         requests._check_backdating()
         requests._attach_held_evidence()
         return requests
@@ -435,6 +436,7 @@ class ClinicRefundRequest(models.Model):
         result = super().write(vals)
         if {"contract_id", "partner_id"} & set(vals):
             self._check_contract_partner()
+            self._check_member_active()
         if {"request_date", "backdate_reason"} & set(vals):
             self._check_backdating()
         return result
@@ -550,6 +552,15 @@ class ClinicRefundRequest(models.Model):
                     self.env._("A refund request cannot be dated before its contract was signed (%s).", signed)
                 )
 
+    def _check_member_active(self):
+        """No refund is filed for an archived contact: restore it first (and see why it was archived)."""
+        for request in self:
+            member = request.partner_id
+            if not member.active or not member.commercial_partner_id.active:
+                raise ValidationError(
+                    self.env._("%s is archived: restore the contact before filing a refund request.", member.name)
+                )
+
     def _check_contract_partner(self):
         for request in self:
             if request.contract_id.partner_id.commercial_partner_id != request.partner_id.commercial_partner_id:
@@ -581,9 +592,15 @@ class ClinicRefundRequest(models.Model):
         for request in self:
             if request.state != "draft":
                 raise UserError(self.env._("Only a draft refund request can be submitted."))
+        if len(self.contract_id) < len(self):
+            raise UserError(self.env._("Submit one refund request per contract at a time."))
+        # Under the wallet's lock, as spending: a payment made at the same moment is either in the
+        # quote, or waits and then finds the contract frozen (the freeze writes the contract's row).
+        self.contract_id._lock_stored_value()
         self._refresh_quote()
         for request in self:
             request._check_submittable()
+            request._check_no_other_refund_under_way()
         self._action_write({"state": "to_approve"})
         as_flow(self).request_validation()
         self._schedule_approver_activities()
@@ -594,6 +611,20 @@ class ClinicRefundRequest(models.Model):
         if not in_flow(self.env):
             raise UserError(self.env._("Submit the refund request to ask for its approval."))
         return super().request_validation()
+
+    def _check_no_other_refund_under_way(self):
+        """One refund at a time per contract: a second one would be quoted on value the first takes."""
+        self.ensure_one()
+        under_way = self.contract_id.open_refund_request_id
+        if under_way and under_way != self:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s already has a refund under way (%(request)s): it must be paid, "
+                    "rejected or cancelled before another request is submitted.",
+                    contract=self.contract_id.name,
+                    request=under_way.name,
+                )
+            )
 
     def _check_submittable(self):
         self.ensure_one()
@@ -644,6 +675,7 @@ class ClinicRefundRequest(models.Model):
 
     def _validate_tier(self, tiers=False):
         self.ensure_one()
+        self.contract_id._lock_stored_value()
         reviews = self._check_can_review()
         if self.sudo().review_ids.filtered(lambda r: r.status == "approved" and r.done_by == self.env.user):
             raise UserError(

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.addons.clinic_membership.models.clinic_guarded_mixin import EARLIEST_BUSINESS_DATE
 from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
@@ -127,6 +128,7 @@ class ClinicStoredValueMove(models.Model):
         ``refund_request_id``. Everything is checked under the wallet's lock before
         anything is written. Returns the posted rows.
         """
+        self._check_caller_may_use_contracts({vals.get("contract_id") for vals in vals_list})
         Rows = as_flow(self.sudo())
         contracts = Rows.env["clinic.prepaid.contract"].browse({vals.get("contract_id") for vals in vals_list})
         contracts._lock_stored_value()
@@ -138,6 +140,13 @@ class ClinicStoredValueMove(models.Model):
         rows._reconcile_with_invoices()
         contracts.invalidate_recordset(["balance_principal", "balance_bonus", "paid_principal", "paid_bonus"])
         return self.browse(rows.ids)
+
+    def _check_caller_may_use_contracts(self, contract_ids):
+        """Stored value moves on the contracts the caller may read: those of her own companies, with
+        their record rules, whatever ids a wizard or a client hands over (the flows then raise
+        privilege to write the rows, payments and entries)."""
+        contracts = self.env["clinic.prepaid.contract"].browse(contract_ids).exists()
+        contracts.check_access("read")
 
     def _prepare_rows(self, vals_list):
         """Checked row values, numbered, with the balances after each row (in order, per contract)."""
@@ -217,6 +226,14 @@ class ClinicStoredValueMove(models.Model):
                 )
         if fields.Date.to_date(vals["date"]) > fields.Date.context_today(self):
             raise UserError(self.env._("Stored value cannot move on a future date."))
+        if fields.Date.to_date(vals["date"]) < EARLIEST_BUSINESS_DATE:
+            raise UserError(
+                self.env._(
+                    "Stored value cannot move on %(date)s, before %(earliest)s: check the date.",
+                    date=vals["date"],
+                    earliest=fields.Date.to_string(EARLIEST_BUSINESS_DATE),
+                )
+            )
         if contract.date_signed and fields.Date.to_date(vals["date"]) < contract.date_signed:
             raise UserError(
                 self.env._("Stored value cannot move before its contract was signed (%s).", contract.date_signed)

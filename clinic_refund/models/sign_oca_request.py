@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 
 class SignOcaRequest(models.Model):
@@ -18,3 +18,20 @@ class SignOcaRequest(models.Model):
                 continue
             if document._signature_awaits(request):
                 document.sudo()._clinic_store_electronic_signature(request)
+
+    @api.model
+    def _clinic_revoke_download_tokens(self):
+        """sign_oca's download route used to mint a permanent access token on a request's file and
+        hand it to whoever asked, signer or not: revoke them, the route now serves the signers only."""
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_field", "=", "data"),
+                    ("access_token", "!=", False),
+                ]
+            )
+        )
+        attachments.write({"access_token": False})

@@ -21,3 +21,6 @@ from . import test_refund_settlement
 from . import test_refund_settlement_tour
 from . import test_treatment_package
 from . import test_package_tour
+from . import test_hostile_portal_documents
+from . import test_hostile_second_run
+from . import test_hostile_input

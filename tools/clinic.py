@@ -564,13 +564,19 @@ def cmd_test(args):
 
 
 def run_odoo_tests(conf, dbname, addons, tags, log_file, *, install_flag):
-    say(f"installing the addons with tests enabled ({tags})")
+    """Odoo's test runner on ``dbname``: ``install_flag`` (-i, -u) installs or updates ``addons`` with
+    tests enabled; None only loads the database, where Odoo runs the tagged tests of every installed
+    module (the at_install ones as each module loads, then the post_install ones)."""
+    if install_flag:
+        say(f"installing the addons with tests enabled ({tags})")
+    else:
+        say(f"running the tests of the installed modules ({tags})")
+    install = [install_flag, ",".join(addons)] if install_flag else []
     cmd = odoo_cmd(
         conf,
         "-d",
         dbname,
-        install_flag,
-        ",".join(addons),
+        *install,
         "--stop-after-init",
         "--test-enable",
         "--test-tags",
@@ -597,6 +603,48 @@ def run_odoo_tests(conf, dbname, addons, tags, log_file, *, install_flag):
             if skip:
                 skipped.append(f"{skip.group(1)}: {skip.group(2)}")
     return proc.returncode, counts, skipped
+
+
+# Odoo's and OCA's own tests of what the addons extend, run by ``./clinic peers`` with the addons
+# installed: the whole suites of the OCA addons, and account's tests of invoices, credit notes, the
+# payment register and reconciliation (the rest of account's suite is left out: CI has no time for it).
+PEER_TAGS = (
+    "/base_tier_validation",
+    "/sign_oca",
+    "/account:TestAccountMoveOutInvoiceOnchanges",
+    "/account:TestAccountMoveOutRefundOnchanges",
+    "/account:TestAccountPaymentRegister",
+    "/account:TestAccountMoveReconcile",
+)
+
+
+def cmd_peers(args):
+    """Odoo's and OCA's own tests of the models the addons extend, on a fresh database where the
+    addons are installed (as ``test`` creates it); the tests run once everything is installed."""
+    pg = prepare(ROOT / "requirements.txt")
+    dbname = args.db
+    conf = write_config(pg, dbname, free_port())
+    addons = args.addons.split(",") if args.addons else ADDONS
+    drop_database(pg, dbname)
+    create_database(conf, dbname, "en_US", languages=["zh_CN"])
+    say(f"installing {', '.join(addons)} into {dbname}")
+    cmd = odoo_cmd(conf, "-d", dbname, "-i", ",".join(addons), "--stop-after-init", "--log-level", "warn")
+    if run_cmd(cmd, check=False).returncode:
+        raise SetupError(f"installing {', '.join(addons)} into {dbname} failed (see the log above).")
+    log_file = CACHE / f"{dbname}-odoo.log"
+    tags = args.tags or ",".join(PEER_TAGS)
+    odoo_rc, counts, skipped = run_odoo_tests(conf, dbname, addons, tags, log_file, install_flag=None)
+    problems = []
+    if odoo_rc or counts["total"] == 0:
+        problems.append(f"Odoo's test run failed or ran no test (exit {odoo_rc}; log in {log_file})")
+    if skipped:
+        # the suites' own conditions (a module or a tool missing here): reported, not counted as passed
+        say(f"{len(skipped)} skipped by the suites themselves: " + "; ".join(skipped))
+    if not args.keep_db and not problems:
+        drop_database(pg, dbname)
+    print(f"summary: {counts['passed'] - len(skipped)} passed, {counts['failed']} failed", flush=True)
+    if problems:
+        raise SetupError("\n  ".join(["tests did not pass:", *problems]))
 
 
 def run_pytest(conf, dbname):
@@ -758,6 +806,16 @@ def main(argv=None):
     test_p.add_argument("--tags", help="developers: Odoo --test-tags instead of every clinic addon")
     test_p.add_argument("--no-pytest", action="store_true", help="developers: skip the top-level tests/")
     test_p.set_defaults(func=cmd_test)
+    peers_p = sub.add_parser(
+        "peers", help="Odoo's and OCA's own tests of what the addons extend, on a fresh database with the addons"
+    )
+    peers_p.add_argument("--db", default="clinic_peers", help="test database name (default: clinic_peers)")
+    peers_p.add_argument("--keep-db", action="store_true", help="keep the test database afterwards")
+    peers_p.add_argument(
+        "--addons", help="developers: install only these addons (e.g. account: does a test fail on plain Odoo?)"
+    )
+    peers_p.add_argument("--tags", help="developers: Odoo --test-tags instead of the peer suites")
+    peers_p.set_defaults(func=cmd_peers)
     i18n_p = sub.add_parser("i18n", help="refresh the addons' .pot files and merge them into zh_CN.po")
     i18n_p.add_argument("--db", default="clinic_i18n", help="database to export from (default: clinic_i18n)")
     i18n_p.set_defaults(func=cmd_i18n)

@@ -6,7 +6,7 @@ class MailingContact(models.Model):
     _inherit = "mailing.contact"
 
     clinic_partner_id = fields.Many2one(
-        "res.partner", string="Member", index="btree_not_null", ondelete="cascade", readonly=True
+        "res.partner", string="Member", index="btree_not_null", ondelete="cascade", readonly=True, copy=False
     )
 
     @api.model_create_multi

@@ -9,6 +9,7 @@ class MailingList(models.Model):
         string="Member Tier",
         index="btree_not_null",
         ondelete="set null",
+        copy=False,
         help="Newsletter list of this tier's members, kept in sync with membership and email consent.",
     )
 

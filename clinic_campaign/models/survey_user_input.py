@@ -8,7 +8,7 @@ CLINIC_FLOW_FIELDS = ("campaign_id", "clinic_score", "clinic_score_count", "clin
 class SurveyUserInput(models.Model):
     _inherit = "survey.user_input"
 
-    campaign_id = fields.Many2one("utm.campaign", index="btree_not_null", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", index="btree_not_null", readonly=True, copy=False)
     clinic_score = fields.Float(
         string="Satisfaction Score",
         compute="_compute_clinic_score",

@@ -71,6 +71,8 @@ SKIPPED_STATES = ("no_consent", "no_email")
 class UtmCampaign(models.Model):
     _name = "utm.campaign"
     _inherit = ["utm.campaign", "clinic.guarded.mixin"]
+    # the results are counted by _clinic_refresh_results: given by nobody, on create or write
+    _clinic_flow_fields = tuple(sorted(RESULT_FIELDS))
 
     clinic_campaign_type = fields.Selection(CAMPAIGN_TYPES, index=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
@@ -123,27 +125,36 @@ class UtmCampaign(models.Model):
     clinic_grant_count = fields.Integer(compute="_compute_clinic_grant_count", string="Grant Count")
     # Results: stored so that the dashboard can group and sum them; refreshed by the
     # automations, a daily cron and the Refresh button (they span many models).
-    clinic_reached_count = fields.Integer(string="Members Reached", readonly=True)
+    clinic_reached_count = fields.Integer(string="Members Reached", readonly=True, copy=False)
     clinic_skipped_count = fields.Integer(
-        string="Skipped (no consent)", readonly=True, help="Members not contacted: no consent or no usable address."
+        string="Skipped (no consent)",
+        readonly=True,
+        copy=False,
+        help="Members not contacted: no consent or no usable address.",
     )
-    clinic_participant_count = fields.Integer(string="Participants", readonly=True)
+    clinic_participant_count = fields.Integer(string="Participants", readonly=True, copy=False)
     clinic_revenue = fields.Monetary(
         string="Revenue of Participants",
         currency_field="currency_id",
         readonly=True,
+        copy=False,
         help="Untaxed invoiced revenue (credit notes deducted) of each participant from the day the campaign "
         "first reached them to the end of the attribution window.",
     )
-    clinic_points_issued = fields.Integer(string="Points Issued", readonly=True)
-    clinic_survey_count = fields.Integer(string="Survey Answers", readonly=True)
+    clinic_points_issued = fields.Integer(string="Points Issued", readonly=True, copy=False)
+    clinic_survey_count = fields.Integer(string="Survey Answers", readonly=True, copy=False)
     clinic_survey_score = fields.Float(
-        string="Average Survey Score", digits=(16, 2), readonly=True, aggregator="avg", help="Out of 10."
+        string="Average Survey Score", digits=(16, 2), readonly=True, copy=False, aggregator="avg", help="Out of 10."
     )
     clinic_nps = fields.Float(
-        string="NPS", digits=(16, 1), readonly=True, aggregator="avg", help="Promoters minus detractors, in percent."
+        string="NPS",
+        digits=(16, 1),
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Promoters minus detractors, in percent.",
     )
-    clinic_results_date = fields.Datetime(string="Results Refreshed On", readonly=True)
+    clinic_results_date = fields.Datetime(string="Results Refreshed On", readonly=True, copy=False)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -152,8 +163,6 @@ class UtmCampaign(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if RESULT_FIELDS & set(vals) and not in_flow(self.env):
-            raise UserError(self.env._("A campaign's results are counted by the clinic, not typed."))
         self._check_can_configure(vals)
         return super().write(vals)
 

@@ -9,3 +9,4 @@ from . import test_security
 from . import test_ui
 from . import test_hostile_campaign
 from . import test_zh_cn_screens
+from . import test_duplicate

@@ -1,7 +1,8 @@
 """Campaign grants, results and attendance points as a hostile user tries them."""
 
+from odoo.addons.clinic_membership.tools.flow import as_flow
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ClinicCampaignCase
 
@@ -33,9 +34,33 @@ class TestHostileCampaign(ClinicCampaignCase):
     def test_results_are_counted_not_typed(self):
         campaign = self.create_campaign("holiday", bonus_points=10, date_start=self.today)
         for user in (self.manager, self.env.user):
-            with self.assertRaisesRegex(UserError, "counted by the clinic"):
+            with self.assertRaisesRegex(UserError, "only change through its actions"):
                 campaign.with_user(user).write({"clinic_revenue": 1e9, "clinic_participant_count": 5000})
         self.assertEqual(campaign.clinic_participant_count, 0)
+
+    def test_nobody_creates_a_campaign_with_results(self):
+        """Create was never checked where write was: a plain employee made a campaign with 9,999,999 revenue."""
+        employee = new_test_user(self.env, "hx_campaign_employee", groups="base.group_user")
+        Campaigns = self.env["utm.campaign"]
+        for user in (employee, self.frontdesk, self.manager, self.env.user):
+            with self.subTest(user=user.login), self.assertRaises(UserError):
+                Campaigns.with_user(user).create({"title": "伪造 forged", "clinic_revenue": 9999999.0})
+            forged = (
+                Campaigns.with_user(user)
+                .with_context(default_clinic_revenue=9999999.0)
+                .create({"title": "默认值 forged by context"})
+            )
+            self.assertEqual(forged.clinic_revenue, 0.0, "a default_ context key gives no result either")
+        self.assertFalse(Campaigns.search([("clinic_revenue", ">", 0)]))
+
+    def test_a_campaign_is_duplicated_without_its_results(self):
+        campaign = self.create_campaign("holiday", bonus_points=10, date_start=self.today)
+        member = self.create_member("复制 Copy")
+        self.env["utm.campaign"]._cron_clinic_automations()
+        as_flow(campaign).write({"clinic_reached_count": 1, "clinic_revenue": 2660.0})  # as the refresh counts them
+        copy = campaign.with_user(self.manager).copy()
+        self.assertEqual((copy.clinic_reached_count, copy.clinic_revenue, copy.bonus_points), (0, 0.0, 10))
+        self.assertFalse(self.grants(copy, member))
 
     def test_attendance_points_once_per_event_and_member(self):
         event = self.create_event(clinic_attendance_points=100)

@@ -2,8 +2,9 @@ import base64
 import binascii
 import math
 from collections import defaultdict
+from datetime import date
 
-from odoo import api, models
+from odoo import Command, api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
@@ -13,8 +14,14 @@ CLINIC_MODULES = ("clinic_membership", "clinic_refund", "clinic_campaign")
 INT_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's integer
 MAX_AMOUNT = 1e12  # far above any clinic's figure: a larger number is a typing error or an attack
 MAX_LENGTH = {"char": 1_000, "text": 20_000, "html": 200_000}
+# A btree index row holds at most 2,704 bytes: 256 characters of up to 4 bytes, even twice (a
+# contact's complete name is its company's name and its own).
+MAX_INDEXED_LENGTH = 256
+BTREE_INDEXES = (True, "btree", "btree_not_null")
 MAX_FILE_BYTES = 25 * 1024 * 1024
 YEAR_RANGE = (1900, 2200)
+# No clinic signed a contract or took money before this day: an earlier business date is a typo or an attack.
+EARLIEST_BUSINESS_DATE = date(2000, 1, 1)
 
 
 class ClinicGuardedMixin(models.AbstractModel):
@@ -34,6 +41,8 @@ class ClinicGuardedMixin(models.AbstractModel):
     _clinic_user_fields = None
     # With ``_clinic_user_fields = None`` (models the clinic extends): the fields only flows write.
     _clinic_flow_fields = ()
+    # Text fields indexed by an expression (not by their field's ``index``): kept as short as indexed ones.
+    _clinic_indexed_texts = ()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -102,7 +111,10 @@ class ClinicGuardedMixin(models.AbstractModel):
                     raise ValidationError(
                         self.env._("%(model)s has no field %(field)s.", model=self._description, field=name)
                     )
-                if field._module not in CLINIC_MODULES or value is None or value is False:
+                if value is None or value is False:
+                    continue
+                if field._module not in CLINIC_MODULES:
+                    self._clinic_check_other_addon_value(field, value)
                     continue
                 check = getattr(self, f"_clinic_check_{field.type}_value", None)
                 if check:
@@ -161,11 +173,32 @@ class ClinicGuardedMixin(models.AbstractModel):
                 ),
             )
 
+    def _clinic_check_other_addon_value(self, field, value):
+        """Texts of other addons' fields on a clinic model (a contact's name, phone...): what PostgreSQL
+        would refuse with a traceback is refused cleanly; other values are those addons' business."""
+        if field.type in MAX_LENGTH and isinstance(value, str):
+            self._clinic_check_text(field, value)
+
     def _clinic_check_char_value(self, field, value):
         if not isinstance(value, str):
             raise self._clinic_bad_value(field, self.env._("a text is expected."))
-        limit = MAX_LENGTH[field.type]
-        if len(value) > limit:
+        self._clinic_check_text(field, value)
+
+    def _clinic_text_limit(self, field):
+        """The most characters ``field`` takes (None: no limit of the clinic's)."""
+        if field.index in BTREE_INDEXES or field.name in self._clinic_indexed_texts:
+            return MAX_INDEXED_LENGTH
+        if field._module in CLINIC_MODULES or field.type == "char":
+            return MAX_LENGTH[field.type]
+        return None
+
+    def _clinic_check_text(self, field, value):
+        if "\x00" in value:
+            raise self._clinic_bad_value(
+                field, self.env._("the text contains a NUL character, which cannot be stored.")
+            )
+        limit = self._clinic_text_limit(field)
+        if limit and len(value) > limit:
             raise self._clinic_bad_value(
                 field,
                 self.env._(
@@ -210,6 +243,25 @@ class ClinicGuardedMixin(models.AbstractModel):
             raise self._clinic_bad_value(field, self.env._("the file is not valid base64 data.")) from None
         if len(data) > MAX_FILE_BYTES:
             raise self._clinic_bad_value(field, self.env._("the file is larger than 25 MB."))
+
+    def _clinic_check_one2many_value(self, field, value):
+        """Lines created or changed with their record are checked as their own model checks them, before
+        the record's amounts are computed from them."""
+        lines = self.env[field.comodel_name]
+        if not isinstance(lines, ClinicGuardedMixin) or not isinstance(value, list | tuple):
+            return
+        lines._clinic_check_values_list(
+            [
+                command[2]
+                for command in value
+                if isinstance(command, list | tuple)
+                and len(command) == 3
+                and command[0] in (Command.CREATE, Command.UPDATE)
+                and isinstance(command[2], dict)
+            ]
+        )
+
+    _clinic_check_many2many_value = _clinic_check_one2many_value
 
     def _clinic_check_boolean_value(self, field, value):
         if not isinstance(value, bool | int):

@@ -141,6 +141,7 @@ class ClinicPointsMove(models.Model):
         moves = super().create(vals_list)
         for move in moves.filtered(lambda m: m.points < 0):
             move._allocate_to_lots()
+        self._settle_debts(moves.filtered(lambda m: m.points > 0).partner_id)
         return moves
 
     def _check_new_row(self, vals):
@@ -262,9 +263,10 @@ class ClinicPointsMove(models.Model):
         )
         return [(lot_id, remaining) for lot_id, _partner, _company, _expiry, remaining in lots]
 
-    def _allocate_to_lots(self):
+    def _allocate_to_lots(self, needed=None):
+        """Take ``needed`` points (all of this deduction by default) from the member's open lots."""
         self.ensure_one()
-        needed = -self.points
+        needed = -self.points if needed is None else needed
         allocations = []
         for lot_id, remaining in self._open_lots():
             taken = min(needed, remaining)
@@ -273,6 +275,35 @@ class ClinicPointsMove(models.Model):
             if not needed:
                 break
         as_flow(self.env["clinic.points.allocation"].sudo()).create(allocations)
+
+    @api.model
+    def _settle_debts(self, partners):
+        """Points owed are paid by the next points earned.
+
+        A claw-back (credit note, cancelled invoice) takes back exactly what was earned, even when
+        those points were already spent: the balance goes below zero and the member sees what she
+        owes. Her next lots settle that debt first, oldest debt first, so that they never expire
+        points she has already used.
+        """
+        if not partners:
+            return
+        self.env["clinic.points.allocation"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT move.id, -move.points - COALESCE(SUM(alloc.points), 0)
+                  FROM clinic_points_move move
+             LEFT JOIN clinic_points_allocation alloc ON alloc.move_id = move.id
+                 WHERE move.points < 0 AND move.partner_id = ANY(%s)
+              GROUP BY move.id
+                HAVING -move.points - COALESCE(SUM(alloc.points), 0) > 0
+              ORDER BY move.date, move.id
+                """,
+                partners.ids,
+            )
+        )
+        for move_id, owed in self.env.cr.fetchall():
+            self.browse(move_id)._allocate_to_lots(owed)
 
     # ------------------------------------------------------------------ helpers for other documents
 

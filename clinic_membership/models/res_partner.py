@@ -29,6 +29,7 @@ class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "clinic.guarded.mixin"]
     _clinic_flow_fields = MEMBER_FLOW_FIELDS
+    _clinic_indexed_texts = ("phone", "mobile")  # indexed by their digits, for the desk's search
 
     is_member = fields.Boolean(string="Member", readonly=True, copy=False, index=True)
     member_number = fields.Char(readonly=True, copy=False, index="btree_not_null")
@@ -65,16 +66,16 @@ class ResPartner(models.Model):
         domain="[('share', '=', False)]",
         help="专属顾问: the member's consultant.",
     )
-    referred_by_id = fields.Many2one("res.partner", string="Referred by", index="btree_not_null")
+    referred_by_id = fields.Many2one("res.partner", string="Referred by", index="btree_not_null", copy=False)
     birthday = fields.Date()
-    consent_email = fields.Boolean(string="Email Consent")
-    consent_email_date = fields.Date(string="Email Consent Date", readonly=True)
-    consent_sms = fields.Boolean(string="SMS Consent")
-    consent_sms_date = fields.Date(string="SMS Consent Date", readonly=True)
-    consent_phone = fields.Boolean(string="Phone Consent")
-    consent_phone_date = fields.Date(string="Phone Consent Date", readonly=True)
-    consent_wechat = fields.Boolean(string="WeChat Consent")
-    consent_wechat_date = fields.Date(string="WeChat Consent Date", readonly=True)
+    consent_email = fields.Boolean(string="Email Consent", copy=False)
+    consent_email_date = fields.Date(string="Email Consent Date", readonly=True, copy=False)
+    consent_sms = fields.Boolean(string="SMS Consent", copy=False)
+    consent_sms_date = fields.Date(string="SMS Consent Date", readonly=True, copy=False)
+    consent_phone = fields.Boolean(string="Phone Consent", copy=False)
+    consent_phone_date = fields.Date(string="Phone Consent Date", readonly=True, copy=False)
+    consent_wechat = fields.Boolean(string="WeChat Consent", copy=False)
+    consent_wechat_date = fields.Date(string="WeChat Consent Date", readonly=True, copy=False)
 
     _sql_constraints = [
         (

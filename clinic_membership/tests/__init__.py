@@ -8,3 +8,4 @@ from . import test_portal
 from . import test_ui
 from . import test_hostile_points
 from . import test_tier_prices
+from . import test_duplicate

@@ -92,6 +92,24 @@ class TestPointsLedger(ClinicMembershipCase):
         self.assertEqual(second.clinic_points_earned, -700)
         self.assertBalanceIsLedger(member, 0)
 
+    def test_claw_back_of_spent_points_is_a_debt_the_next_earnings_settle(self):
+        """A credit note takes back what its invoice earned even once it is spent: the member owes it,
+        redeems nothing meanwhile, and her next lot pays the debt before anything of it can expire."""
+        member = self.create_member()
+        invoice = self.create_invoice(member, 1000)
+        Points = self.env["clinic.points.move"]
+        Points._clinic_record([{"partner_id": member.id, "move_type": "redeem", "points": -800, "source_ref": "gift"}])
+        self.credit_note(invoice)
+        self.assertBalanceIsLedger(member, -800)
+        with self.assertRaisesRegex(ValidationError, "has -800 points"):
+            Points._clinic_record([{"partner_id": member.id, "move_type": "redeem", "points": -1}])
+        lot = self.earn_lot(member, 1000, date.today(), date.today() + timedelta(days=30))
+        self.assertBalanceIsLedger(member, 200)
+        self.assertEqual(lot.remaining_points, 200, "the debt is paid from the new lot first")
+        with freeze_time(date.today() + timedelta(days=31)):
+            Points._cron_expire_points()
+        self.assertBalanceIsLedger(member, 0)  # only what was left of the lot expired, never the debt twice
+
     def test_ledger_rows_are_immutable_even_for_the_superuser(self):
         member = self.create_member()
         row = self.create_invoice(member, 100).clinic_points_move_ids

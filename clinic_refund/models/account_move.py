@@ -225,7 +225,8 @@ class AccountMove(models.Model):
                 done = planned.get(consumption, (0.0, 0.0))
                 planned[consumption] = (done[0] + principal, done[1] + bonus)
                 to_give = currency.round(to_give - give)
-        self.env["clinic.stored.value.move"]._post_rows(rows)
+        if rows:  # nothing to give back is no stored-value flow (an accountant without clinic rights posts it)
+            self.env["clinic.stored.value.move"]._post_rows(rows)
 
     def _clinic_sessions_credited(self, consumption):
         """Sessions a partial credit note gives back: its quantity of the package's treatment."""

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.addons.clinic_membership.tools.flow import in_flow
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class ClinicRefundEvidence(models.Model):
@@ -31,13 +31,22 @@ class ClinicRefundEvidence(models.Model):
     def create(self, vals_list):
         evidence = super().create(vals_list)
         evidence._check_request_open()
+        evidence._check_file_attached()
         return evidence
 
     def write(self, vals):
         self._check_request_open()
         result = super().write(vals)
         self._check_request_open()
+        if "datas" in vals:
+            self._check_file_attached()
         return result
+
+    def _check_file_attached(self):
+        """Evidence is a file: a row without it proves nothing (its size is read, not its content)."""
+        for evidence in self.with_context(bin_size=True):
+            if not evidence.datas:
+                raise ValidationError(self.env._("Each piece of evidence needs its file: attach it."))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_while_draft(self):

@@ -1,4 +1,5 @@
 import hashlib
+from datetime import date
 
 from odoo import api, fields, models
 from odoo.addons.clinic_membership.tools.flow import as_flow
@@ -64,6 +65,10 @@ class ClinicRefundSettlement(models.Model):
 
     def _is_decision(self):
         return self.basis != "agreement"
+
+    def _signature_earliest_date(self):
+        """Nobody settles a refund before the member asked for it."""
+        return max(super()._signature_earliest_date(), self.request_id.request_date or date.min)
 
     def _check_can_be_signed(self):
         # the member's electronic signature comes back through sign_oca as superuser

@@ -5,6 +5,7 @@ import io
 from markupsafe import Markup
 
 from odoo import fields, models
+from odoo.addons.clinic_membership.models.clinic_guarded_mixin import EARLIEST_BUSINESS_DATE
 from odoo.addons.clinic_membership.tools.pdf import INSTALL_HINT, pdf_engine_ready
 from odoo.exceptions import UserError
 from odoo.tools.pdf import PdfFileReader
@@ -164,6 +165,22 @@ class ClinicSignatureMixin(models.AbstractModel):
 
     # ------------------------------------------------------------------ the signed file
 
+    def _signature_earliest_date(self):
+        """The first day the document can have been signed (a paper contract is often recorded after it)."""
+        return EARLIEST_BUSINESS_DATE
+
+    def _check_signature_not_too_early(self, date_signed):
+        earliest = self._signature_earliest_date()
+        if date_signed < earliest:
+            raise UserError(
+                self.env._(
+                    "%(document)s cannot have been signed on %(date)s, before %(earliest)s: check the date.",
+                    document=self.display_name,
+                    date=fields.Date.to_string(date_signed),
+                    earliest=fields.Date.to_string(earliest),
+                )
+            )
+
     def _set_signed_document(self, data, filename, signer, date_signed, method):
         """Store the signed file (bytes) with its SHA-256: the only way a document becomes signed."""
         self.ensure_one()
@@ -174,6 +191,7 @@ class ClinicSignatureMixin(models.AbstractModel):
             raise UserError(self.env._("Give the date the document was signed."))
         if date_signed > fields.Date.context_today(self):
             raise UserError(self.env._("A document cannot be signed in the future."))
+        self._check_signature_not_too_early(date_signed)
         digest = hashlib.sha256(data).hexdigest()
         if method == "paper":
             self._cancel_pending_sign_request()

@@ -146,7 +146,8 @@ class ClinicStoredValueMove(models.Model):
         their record rules, whatever ids a wizard or a client hands over (the flows then raise
         privilege to write the rows, payments and entries)."""
         contracts = self.env["clinic.prepaid.contract"].browse(contract_ids).exists()
-        contracts.check_access("read")
+        if contracts:
+            contracts.check_access("read")
 
     def _prepare_rows(self, vals_list):
         """Checked row values, numbered, with the balances after each row (in order, per contract)."""

@@ -109,6 +109,7 @@ class ClinicCheckout(models.TransientModel):
         currency = self.currency_id
         if not self.partner_id.is_member:
             raise UserError(self.env._("%s is not a member: enrol the client first.", self.partner_id.display_name))
+        self._check_member_active()
         if not self.line_ids:
             raise UserError(self.env._("Add the treatments to check out."))
         for line in self.line_ids:
@@ -129,6 +130,11 @@ class ClinicCheckout(models.TransientModel):
             )
         if not currency.is_zero(self.stored_value_amount) and not self.contract_id:
             raise UserError(self.env._("Choose the prepaid contract to pay from."))
+
+    def _check_member_active(self):
+        member = self.partner_id
+        if not member.active or not member.commercial_partner_id.active:
+            raise UserError(self.env._("%s is archived: restore the contact before checking out.", member.display_name))
 
     def action_confirm(self):
         self.ensure_one()

@@ -1,13 +1,11 @@
 from odoo import api, fields, models
-from odoo.addons.clinic_membership.tools.flow import in_flow
-from odoo.exceptions import AccessError, UserError
 
 
 class ClinicCampaignGrant(models.Model):
     """What a campaign gave one member for one period: the log that makes the automations idempotent."""
 
     _name = "clinic.campaign.grant"
-    _inherit = ["clinic.guarded.mixin"]
+    _inherit = ["clinic.ledger.mixin", "clinic.guarded.mixin"]
     _description = "Campaign Grant"
     _order = "date desc, id desc"
     _rec_name = "campaign_id"
@@ -63,21 +61,6 @@ class ClinicCampaignGrant(models.Model):
             else:
                 label = key
             grant.period_display = label
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not in_flow(self.env):
-            raise AccessError(self.env._("Campaign grants are recorded by the campaign's automations only."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if vals:
-            raise UserError(self.env._("Campaign grants are a history: they cannot be modified."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Campaign grants are a history: they cannot be deleted."))
 
     _sql_constraints = [
         (

@@ -1,11 +1,11 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.addons.clinic_membership.tools.flow import as_flow, check_flow_fields
+from odoo.addons.clinic_membership.tools.protected import check_protected_fields
 from odoo.exceptions import ValidationError
 
 CONFIRMED_STATES = ("open", "done")
-CLINIC_FLOW_FIELDS = {
+CLINIC_PROTECTED_FIELDS = {
     "clinic_calendar_event_id",
     "clinic_points_move_id",
     "clinic_survey_input_id",
@@ -32,7 +32,7 @@ class EventRegistration(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_flow_fields(self, vals, CLINIC_FLOW_FIELDS)
+            check_protected_fields(self, vals, CLINIC_PROTECTED_FIELDS)
         events = self.env["event.event"].browse([vals["event_id"] for vals in vals_list if vals.get("event_id")])
         campaign_by_event = {event.id: event.clinic_campaign_id.id for event in events}
         for vals in vals_list:
@@ -43,7 +43,7 @@ class EventRegistration(models.Model):
         return registrations
 
     def write(self, vals):
-        check_flow_fields(self, vals, CLINIC_FLOW_FIELDS)
+        check_protected_fields(self, vals, CLINIC_PROTECTED_FIELDS)
         result = super().write(vals)
         if {"state", "partner_id", "event_id"} & set(vals):
             self._clinic_after_state_change()
@@ -104,9 +104,9 @@ class EventRegistration(models.Model):
                         .with_context(no_mail_to_attendees=True, mail_create_nolog=True)
                         .create(vals)
                     )
-                    as_flow(registration).write({"clinic_calendar_event_id": meeting.id})
+                    registration.sudo().write({"clinic_calendar_event_id": meeting.id})
             elif meeting:
-                as_flow(registration).write({"clinic_calendar_event_id": False})
+                registration.sudo().write({"clinic_calendar_event_id": False})
                 meeting.unlink()
 
     def _clinic_consultant(self):
@@ -163,7 +163,7 @@ class EventRegistration(models.Model):
                     }
                 ]
             )
-            as_flow(registration).write({"clinic_points_move_id": earned.id})
+            registration.sudo().write({"clinic_points_move_id": earned.id})
 
     @api.model
     def _cron_clinic_send_event_surveys(self):
@@ -183,6 +183,6 @@ class EventRegistration(models.Model):
                 continue
             member = registration.partner_id.commercial_partner_id
             answer = event.clinic_survey_id._clinic_invite(member, event.clinic_campaign_id)
-            as_flow(registration).write(
+            registration.sudo().write(
                 {"clinic_survey_input_id": answer.id, "clinic_survey_state": "sent" if answer else "skipped"}
             )

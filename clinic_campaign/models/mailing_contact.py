@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.addons.clinic_membership.tools.flow import check_flow_fields
+from odoo.addons.clinic_membership.tools.protected import check_protected_fields
 
 
 class MailingContact(models.Model):
@@ -12,11 +12,11 @@ class MailingContact(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_flow_fields(self, vals, ["clinic_partner_id"])
+            check_protected_fields(self, vals, ["clinic_partner_id"])
         return super().create(vals_list)
 
     def write(self, vals):
-        check_flow_fields(self, vals, ["clinic_partner_id"])
+        check_protected_fields(self, vals, ["clinic_partner_id"])
         return super().write(vals)
 
     def _clinic_subscribe_only(self, mailing_list):

@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.addons.clinic_membership.tools.flow import as_flow, check_flow_fields
+from odoo.addons.clinic_membership.tools.protected import check_protected_fields
 
 
 class MailingMailing(models.Model):
@@ -13,7 +13,7 @@ class MailingMailing(models.Model):
     )
 
     def write(self, vals):
-        check_flow_fields(self, vals, ["clinic_skipped_count"])
+        check_protected_fields(self, vals, ["clinic_skipped_count"])
         return super().write(vals)
 
     def _get_remaining_recipients(self):
@@ -21,7 +21,7 @@ class MailingMailing(models.Model):
         allowed = self._clinic_consenting(res_ids)
         skipped = len(res_ids) - len(allowed)
         if skipped != self.clinic_skipped_count:
-            as_flow(self).sudo().write({"clinic_skipped_count": skipped})
+            self.sudo().write({"clinic_skipped_count": skipped})
         return allowed
 
     def _clinic_consenting(self, res_ids):

@@ -1,5 +1,4 @@
 from odoo import api, models
-from odoo.addons.clinic_membership.tools.flow import as_flow
 
 MAILING_SYNC_FIELDS = {"is_member", "tier_id", "consent_email", "email", "name", "member_company_id"}
 
@@ -27,7 +26,7 @@ class ResPartner(models.Model):
         Unsubscribes are honoured: an opted-out subscription is never turned back on, and a
         member who opted out of one tier list is opted out of the next one too.
         """
-        Contact = as_flow(self.env["mailing.contact"].sudo())
+        Contact = self.env["mailing.contact"].sudo()
         contacts = Contact.search([("clinic_partner_id", "in", self.ids)])
         by_partner = {contact.clinic_partner_id: contact for contact in contacts}
         for partner in self:

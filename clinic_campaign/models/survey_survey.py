@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.addons.clinic_membership.tools.flow import as_flow
 
 
 class SurveySurvey(models.Model):
@@ -22,7 +21,7 @@ class SurveySurvey(models.Model):
         answer = self.env["survey.user_input"]
         if not partner._clinic_has_consent("email") or not partner.email or partner.is_blacklisted:
             return answer
-        survey = as_flow(self.sudo())
+        survey = self.sudo()
         answer = survey._create_answer(
             partner=partner, check_attempts=False, campaign_id=campaign.id if campaign else False, **answer_vals
         )

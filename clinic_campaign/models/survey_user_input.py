@@ -1,8 +1,8 @@
 from odoo import api, fields, models
-from odoo.addons.clinic_membership.tools.flow import as_flow, check_flow_fields
+from odoo.addons.clinic_membership.tools.protected import check_protected_fields
 
 # Set by the invitation and the scoring, never by whoever answers or manages surveys.
-CLINIC_FLOW_FIELDS = ("campaign_id", "clinic_score", "clinic_score_count", "clinic_low_score_activity_id")
+CLINIC_PROTECTED_FIELDS = ("campaign_id", "clinic_score", "clinic_score_count", "clinic_low_score_activity_id")
 
 
 class SurveyUserInput(models.Model):
@@ -46,11 +46,11 @@ class SurveyUserInput(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_flow_fields(self, vals, CLINIC_FLOW_FIELDS)
+            check_protected_fields(self, vals, CLINIC_PROTECTED_FIELDS)
         return super().create(vals_list)
 
     def write(self, vals):
-        check_flow_fields(self, vals, CLINIC_FLOW_FIELDS)
+        check_protected_fields(self, vals, CLINIC_PROTECTED_FIELDS)
         return super().write(vals)
 
     def _mark_done(self):
@@ -86,4 +86,4 @@ class SurveyUserInput(models.Model):
                     campaign=answer.campaign_id.title or "-",
                 ),
             )
-            as_flow(answer).write({"clinic_low_score_activity_id": activity.id})
+            answer.sudo().write({"clinic_low_score_activity_id": activity.id})

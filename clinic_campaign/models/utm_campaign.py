@@ -8,7 +8,6 @@ from psycopg2 import errorcodes
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
-from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -72,7 +71,7 @@ class UtmCampaign(models.Model):
     _name = "utm.campaign"
     _inherit = ["utm.campaign", "clinic.guarded.mixin"]
     # the results are counted by _clinic_refresh_results: given by nobody, on create or write
-    _clinic_flow_fields = tuple(sorted(RESULT_FIELDS))
+    _clinic_protected_fields = tuple(sorted(RESULT_FIELDS))
 
     clinic_campaign_type = fields.Selection(CAMPAIGN_TYPES, index=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
@@ -169,11 +168,7 @@ class UtmCampaign(models.Model):
     def _check_can_configure(self, vals):
         """A clinic campaign's type, targets and benefits (points!) are a Clinic Manager's to set."""
         clinic_fields = {name for name in vals if self._fields[name]._module == "clinic_campaign"} - RESULT_FIELDS
-        if (
-            clinic_fields
-            and not in_flow(self.env)
-            and not self.env.user.has_group("clinic_membership.group_clinic_manager")
-        ):
+        if clinic_fields and not self.env.su and not self.env.user.has_group("clinic_membership.group_clinic_manager"):
             raise AccessError(self.env._("Only a Clinic Manager sets up a clinic campaign and its benefits."))
 
     @api.depends("company_id")
@@ -354,7 +349,7 @@ class UtmCampaign(models.Model):
         automations are idempotent: running them twice grants once).
         """
         self.ensure_one()
-        Grant = as_flow(self.env["clinic.campaign.grant"].sudo())
+        Grant = self.env["clinic.campaign.grant"]._sudo_for_recording()
         already = Grant.search(
             [("campaign_id", "=", self.id), ("partner_id", "in", partners.ids), ("period_key", "=", period_key)]
         ).partner_id
@@ -673,7 +668,7 @@ class UtmCampaign(models.Model):
             surveyed, survey_skipped = campaign._clinic_event_survey_counts()
             mailed += surveyed
             skipped += survey_skipped
-            as_flow(campaign).sudo().write(
+            campaign.sudo().write(
                 {
                     "clinic_reached_count": len(grants.filtered(lambda g: g.contact_state in CONTACTED_STATES))
                     + mailed,

@@ -1,4 +1,5 @@
 from . import clinic_guarded_mixin
+from . import clinic_ledger_mixin
 from . import clinic_membership_tier
 from . import clinic_tier_change
 from . import clinic_points_move

@@ -4,8 +4,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
-from ..tools.flow import as_flow, in_flow
-
 # What makes a points discount line worth its points: only its redemption flow sets them.
 DISCOUNT_LINE_FIELDS = {"price_unit", "quantity", "discount", "product_id", "tax_ids", "move_id", "display_type"}
 
@@ -257,7 +255,7 @@ class AccountMove(models.Model):
                 }
             ]
         )
-        as_flow(self).write(
+        self.sudo().write(
             {
                 "invoice_line_ids": [
                     fields.Command.create(
@@ -318,7 +316,7 @@ class AccountMove(models.Model):
         """A cancelled invoice loses its points discount lines and gives their points back."""
         for move in self.filtered(lambda m: m.state == "cancel"):
             lines = move.invoice_line_ids.filtered("clinic_points_redeem_id")
-            as_flow(lines).with_context(check_move_validity=False).unlink()
+            lines.sudo().with_context(check_move_validity=False).unlink()
             move._clinic_restore_redeemed_points()
 
     def _clinic_restore_redeemed_points(self):
@@ -386,17 +384,17 @@ class AccountMoveLine(models.Model):
         return member.tier_id.pricelist_id
 
     def write(self, vals):
-        if not in_flow(self.env) and DISCOUNT_LINE_FIELDS & set(vals) and self.filtered("clinic_points_redeem_id"):
+        if not self.env.su and DISCOUNT_LINE_FIELDS & set(vals) and self.filtered("clinic_points_redeem_id"):
             raise UserError(
                 self.env._("A points discount line is worth the points redeemed: remove it to give the points back.")
             )
-        if "clinic_points_redeem_id" in vals and not in_flow(self.env):
+        if "clinic_points_redeem_id" in vals and not self.env.su:
             raise UserError(self.env._("A points discount line comes from redeeming points."))
         return super().write(vals)
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not in_flow(self.env) and any(vals.get("clinic_points_redeem_id") for vals in vals_list):
+        if not self.env.su and any(vals.get("clinic_points_redeem_id") for vals in vals_list):
             raise UserError(self.env._("A points discount line comes from redeeming points."))
         return super().create(vals_list)
 

@@ -8,7 +8,7 @@ from odoo import Command, api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
-from ..tools.flow import in_flow, refuse_direct_write
+from ..tools.protected import refuse_direct_write
 
 CLINIC_MODULES = ("clinic_membership", "clinic_refund", "clinic_campaign")
 INT_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's integer
@@ -25,40 +25,54 @@ EARLIEST_BUSINESS_DATE = date(2000, 1, 1)
 
 
 class ClinicGuardedMixin(models.AbstractModel):
-    """Clean refusals of bad input, and fields that only the clinic's flows write.
+    """Clean refusals of bad input, and fields that only the application writes.
 
     Every value a client gives a clinic field is checked before the ORM sees it (type, range,
-    length, date, selection, base64), so that bad input gets a ValidationError, never a
-    traceback. Outside a flow (``tools.flow``), a user may only give the fields of
-    ``_clinic_writable_fields()`` (on create and write): states, ledger amounts, quotes and
-    other derived fields move through the model's actions, whatever the user and the context.
+    length, date, selection, base64, NUL characters), so that bad input gets a ValidationError,
+    never a traceback. A user (any call without ``sudo()``) may only give the fields of
+    ``_clinic_writable_fields()`` on create and write: states, ledger amounts, quotes and other
+    derived fields move through the model's actions, which raise privilege with ``sudo()``.
     """
 
     _name = "clinic.guarded.mixin"
     _description = "Clinic guarded model"
 
-    # Fields a user may give directly; None: every field but ``_clinic_flow_fields``.
+    # Fields a user may give directly; None: every field but ``_clinic_protected_fields``.
     _clinic_user_fields = None
     # With ``_clinic_user_fields = None`` (models the clinic extends): the fields only flows write.
-    _clinic_flow_fields = ()
+    _clinic_protected_fields = ()
     # Text fields indexed by an expression (not by their field's ``index``): kept as short as indexed ones.
     _clinic_indexed_texts = ()
 
     @api.model_create_multi
     def create(self, vals_list):
-        model = self
-        if not in_flow(self.env):
-            allowed = self._clinic_creatable_fields()
-            self._clinic_check_values_list(vals_list)
+        allowed = self.browse()._clinic_creatable_fields()
+        self._clinic_check_values_list(vals_list)
+        if not self.env.su:
             for vals in vals_list:
                 self._clinic_check_user_fields(vals, allowed)
-            model = self._clinic_without_flow_defaults(allowed)
+        # a client's default_<field> context keys never give what she may not (nor to the actions
+        # that create records with privilege raised on her behalf)
+        model = self._clinic_without_protected_defaults(allowed)
         vals_list = [model._clinic_complete_create_vals(dict(vals)) for vals in vals_list]
         return super(ClinicGuardedMixin, model).create(vals_list)
 
+    def copy_data(self, default=None):
+        """A duplicate carries what a user may type, and what ``default`` gives: what the application
+        computes or its actions set (numbers, states, quotes, signatures) starts anew on the copy."""
+        vals_list = super().copy_data(default)
+        if self.env.su:
+            return vals_list
+        allowed = self.browse()._clinic_creatable_fields()
+        given = set(default or ())
+        return [
+            {name: value for name, value in vals.items() if name in given or self._clinic_user_may_give(name, allowed)}
+            for vals in vals_list
+        ]
+
     def write(self, vals):
         self._clinic_check_values(vals)
-        if not in_flow(self.env):
+        if not self.env.su:
             self._clinic_check_user_fields(vals, self._clinic_writable_fields())
         return super().write(vals)
 
@@ -80,9 +94,9 @@ class ClinicGuardedMixin(models.AbstractModel):
         field = self._fields.get(name)
         if field is None or field._module not in CLINIC_MODULES or name == "id":
             return True
-        return name not in self._clinic_flow_fields if allowed is None else name in allowed
+        return name not in self._clinic_protected_fields if allowed is None else name in allowed
 
-    def _clinic_without_flow_defaults(self, allowed):
+    def _clinic_without_protected_defaults(self, allowed):
         """``self`` without the client's ``default_<field>`` context keys of fields it may not give."""
         context = {
             key: value

@@ -1,4 +1,3 @@
-import bisect
 from collections import defaultdict
 from itertools import pairwise
 
@@ -87,30 +86,6 @@ class ClinicMembershipTier(models.Model):
     def _tiers_by_company(self, company):
         """Active tiers of the company from the entry tier upwards."""
         return self.search([("company_id", "=", company.id)], order="sequence, id")
-
-    @api.model
-    def _tier_picker(self, tiers):
-        """A function giving, for a spend, the highest of ``tiers`` (ordered upwards) it reaches.
-
-        Members never fall below the entry tier, even with more credit notes than invoices.
-        Thresholds are read once, so the periodic evaluation can call it for every member.
-        """
-        if not tiers:
-            return lambda spend: tiers
-        half_cent = tiers[0].currency_id.rounding / 2
-        thresholds = [tier.min_spend - half_cent for tier in tiers]
-        return lambda spend: tiers[max(bisect.bisect_right(thresholds, float(spend)) - 1, 0)]
-
-    @api.model
-    def _tier_for_spend(self, tiers, spend):
-        return self._tier_picker(tiers)(spend)
-
-    def _is_above(self, other):
-        """Whether this tier ranks above ``other`` (thresholds rise with the rank; no tier ranks lowest)."""
-        self.ensure_one()
-        if not other:
-            return True
-        return float_compare(self.min_spend, other.min_spend, precision_rounding=self.currency_id.rounding) > 0
 
     # ------------------------------------------------------------------ evaluation of the members
 

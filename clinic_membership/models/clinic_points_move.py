@@ -3,10 +3,8 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
-
-from ..tools.flow import as_flow, in_flow
 
 SIGN_BY_TYPE = {"earn": 1, "redeem": -1, "expire": -1}
 
@@ -19,7 +17,7 @@ class ClinicPointsMove(models.Model):
     """
 
     _name = "clinic.points.move"
-    _inherit = ["clinic.guarded.mixin"]
+    _inherit = ["clinic.ledger.mixin", "clinic.guarded.mixin"]
     _description = "Points Ledger Entry"
     _order = "date desc, id desc"
     _rec_name = "source_ref"
@@ -103,32 +101,22 @@ class ClinicPointsMove(models.Model):
 
     # ------------------------------------------------------------------ immutability
 
-    def write(self, vals):
-        if vals:
-            raise UserError(
-                self.env._("Points ledger rows are final once recorded; record a reversal or an adjustment instead.")
-            )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(
-            self.env._("Points ledger rows are final once recorded; record a reversal or an adjustment instead.")
-        )
-
     # ------------------------------------------------------------------ creation
 
     @api.model
     def _clinic_record(self, vals_list):
-        """Record points ledger rows: the one way points move (earning, redemption, expiry, adjustment...)."""
-        return self.browse(as_flow(self.sudo()).create(vals_list).ids)
+        """Record points ledger rows: the one way points move (earning, redemption, expiry, adjustment...).
+
+        Privilege is raised to record them: no user creates a row directly.
+        """
+        return self.browse(self._sudo_for_recording().create(vals_list).ids)
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not in_flow(self.env):
-            raise AccessError(
-                self.env._("Points are recorded by invoices, redemptions, campaigns, expiry and adjustments only.")
-            )
+        """Rows checked under the members' points lock; deductions take their points from the lots
+        (FIFO), and new points pay what a member owes first."""
+        self._check_recording()
+        vals_list = [dict(vals) for vals in vals_list]
         self._clinic_check_values_list(vals_list)
         for vals in vals_list:
             self._check_new_row(vals)
@@ -274,7 +262,7 @@ class ClinicPointsMove(models.Model):
             needed -= taken
             if not needed:
                 break
-        as_flow(self.env["clinic.points.allocation"].sudo()).create(allocations)
+        self.env["clinic.points.allocation"]._sudo_for_recording().create(allocations)
 
     @api.model
     def _settle_debts(self, partners):
@@ -394,7 +382,7 @@ class ClinicPointsMove(models.Model):
                 points, first_date, last_date = expiring[partner.id]
                 if partner.email and template:
                     template.with_context(expiring_points=points, expiry_date=first_date).send_mail(partner.id)
-                as_flow(partner).sudo().write({"points_expiry_warned_until": last_date})
+                partner.sudo().write({"points_expiry_warned_until": last_date})
 
     @api.model
     def _lots_expiring(self, company, today, horizon):

@@ -1,12 +1,9 @@
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
-
-from ..tools.flow import in_flow
+from odoo import fields, models
 
 
 class ClinicTierChange(models.Model):
     _name = "clinic.tier.change"
-    _inherit = ["clinic.guarded.mixin"]
+    _inherit = ["clinic.ledger.mixin", "clinic.guarded.mixin"]
     _description = "Member Tier Change"
     _order = "date desc, id desc"
 
@@ -28,20 +25,3 @@ class ClinicTierChange(models.Model):
     qualifying_spend = fields.Monetary(currency_field="currency_id")
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one("res.users", string="Changed by", default=lambda self: self.env.user)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not in_flow(self.env):
-            raise AccessError(
-                self.env._("Tier changes are recorded by enrolment, the evaluation and managers' changes.")
-            )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if vals:
-            raise UserError(self.env._("Tier changes are a history: they cannot be modified."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Tier changes are a history: they cannot be deleted."))

@@ -5,13 +5,11 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools.flow import as_flow, in_flow
-
 CONSENT_CHANNELS = ("email", "sms", "phone", "wechat")
 
 # Member fields only enrolment, leaving, the tier evaluation and the points ledger write (a manager
 # changes a tier by hand through ``write``, which hands it to the same flow).
-MEMBER_FLOW_FIELDS = (
+MEMBER_PROTECTED_FIELDS = (
     "is_member",
     "member_number",
     "member_since",
@@ -28,7 +26,7 @@ MEMBER_FLOW_FIELDS = (
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "clinic.guarded.mixin"]
-    _clinic_flow_fields = MEMBER_FLOW_FIELDS
+    _clinic_protected_fields = MEMBER_PROTECTED_FIELDS
     _clinic_indexed_texts = ("phone", "mobile")  # indexed by their digits, for the desk's search
 
     is_member = fields.Boolean(string="Member", readonly=True, copy=False, index=True)
@@ -124,7 +122,7 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not in_flow(self.env) and any("tier_locked_until" in vals for vals in vals_list):
+        if not self.env.su and any("tier_locked_until" in vals for vals in vals_list):
             self._check_can_lock_tier()
         partners = super().create(vals_list)
         for partner, vals in zip(partners, vals_list, strict=True):
@@ -132,9 +130,9 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        if "tier_id" in vals and not in_flow(self.env):
+        if "tier_id" in vals and not self.env.su:
             return self._write_manual_tier(vals)
-        if "tier_locked_until" in vals and not in_flow(self.env):
+        if "tier_locked_until" in vals and not self.env.su:
             self._check_can_lock_tier()
         tier_change = self._prepare_tier_change(vals) if "tier_id" in vals else None
         result = super().write(vals)
@@ -165,7 +163,7 @@ class ResPartner(models.Model):
 
     def _clinic_set_tier(self, tier, reason):
         """The only way a tier changes: enrolment, evaluation, leaving, or a manager's change (logged)."""
-        return as_flow(self).with_context(clinic_tier_reason=reason).write({"tier_id": tier.id})
+        return self.sudo().with_context(clinic_tier_reason=reason).write({"tier_id": tier.id})
 
     def _stamp_consent_dates(self, vals):
         today = fields.Date.context_today(self)
@@ -175,7 +173,7 @@ class ResPartner(models.Model):
             if f"consent_{channel}" in vals
         }
         if dates:
-            as_flow(self).write(dates)
+            self.sudo().write(dates)
 
     def _clinic_has_consent(self, channel):
         self.ensure_one()
@@ -197,7 +195,7 @@ class ResPartner(models.Model):
         if not changed:
             return
         changed._apply_tier_pricelist()
-        self.env["clinic.tier.change"].sudo().create(
+        self.env["clinic.tier.change"]._sudo_for_recording().create(
             [
                 {
                     "partner_id": partner.id,
@@ -244,7 +242,7 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         for partner in self:
             same_company = partner.member_company_id == company
-            as_flow(partner).sudo().write(
+            partner.sudo().write(
                 {
                     "is_member": True,
                     "member_company_id": company.id,
@@ -284,7 +282,7 @@ class ResPartner(models.Model):
             if not partner.is_member:
                 raise UserError(self.env._("%s is not a member.", partner.name))
         self.sudo()._clinic_set_tier(self.env["clinic.membership.tier"], "leave")
-        as_flow(self).sudo().write({"is_member": False, "member_left_date": fields.Date.context_today(self)})
+        self.sudo().write({"is_member": False, "member_left_date": fields.Date.context_today(self)})
         return True
 
     # ------------------------------------------------------------------ points

@@ -1,4 +1,4 @@
-from odoo.addons.clinic_membership.models.res_partner import CONSENT_CHANNELS, MEMBER_FLOW_FIELDS
+from odoo.addons.clinic_membership.models.res_partner import CONSENT_CHANNELS, MEMBER_PROTECTED_FIELDS
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -7,7 +7,7 @@ from .common import ClinicMembershipCase
 # What a copy of a contact never carries: membership and its ledger, consent (given by a person, for
 # herself, on a date) and the referral (its bonus is earned once, by the contact referred).
 NOT_COPIED = (
-    *MEMBER_FLOW_FIELDS,
+    *MEMBER_PROTECTED_FIELDS,
     *(f"consent_{channel}" for channel in CONSENT_CHANNELS),
     "tier_locked_until",
     "referred_by_id",

@@ -1,6 +1,5 @@
 from psycopg2 import IntegrityError
 
-from odoo.addons.clinic_membership.tools.flow import as_flow
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -34,7 +33,7 @@ class TestMemberEnrolment(ClinicMembershipCase):
         first, second = self.create_member("甲"), self.create_member("乙")
         self.assertNotEqual(first.member_number, second.member_number)
         with self.assertRaises(IntegrityError), self.cr.savepoint():
-            as_flow(second).write({"member_number": first.member_number})
+            second.sudo().write({"member_number": first.member_number})
             second.flush_recordset()
 
     def test_enrol_twice_refused(self):
@@ -121,7 +120,7 @@ class TestMemberEnrolment(ClinicMembershipCase):
         self.assertTrue(hangzhou.member_number.startswith("HZ"))
         self.assertNotEqual(shanghai.member_company_id, hangzhou.member_company_id)
         # the same number in two companies is allowed, twice in one is not
-        as_flow(hangzhou).write({"member_number": shanghai.member_number})
+        hangzhou.sudo().write({"member_number": shanghai.member_number})
         hangzhou.flush_recordset()
 
     def test_no_tiers_no_enrolment(self):

@@ -41,15 +41,6 @@ class TestMembershipTier(ClinicMembershipCase):
         with self.assertRaisesRegex(ValidationError, "pricelist"):
             self.tier_silver.pricelist_id = pricelist
 
-    def test_tier_for_spend(self):
-        Tier = self.env["clinic.membership.tier"]
-        tiers = Tier._tiers_by_company(self.company)
-        self.assertEqual(Tier._tier_for_spend(tiers, 0), self.tier_regular)
-        self.assertEqual(Tier._tier_for_spend(tiers, 9999.99), self.tier_regular)
-        self.assertEqual(Tier._tier_for_spend(tiers, 10000), self.tier_silver)
-        self.assertEqual(Tier._tier_for_spend(tiers, 250000), self.tier_diamond)
-        self.assertEqual(Tier._tier_for_spend(tiers, -500), self.tier_regular, "never below the entry tier")
-
     def test_tiers_per_company(self):
         other = self.env["res.company"].create({"name": "Clinic Hangzhou"})
         tier = self.env["clinic.membership.tier"].create(

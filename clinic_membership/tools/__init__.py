@@ -1,1 +1,1 @@
-from . import flow
+from . import protected

@@ -1,9 +1,11 @@
 from odoo import api, fields, models
-from odoo.addons.clinic_membership.tools.flow import as_flow, check_flow_fields, in_flow
+from odoo.addons.clinic_membership.tools.protected import check_protected_fields
 from odoo.exceptions import UserError
 
 # What only the redemption of a package session records on its invoice.
-FLOW_FIELDS = ("clinic_practitioner_id",)
+# What only the application records on an entry: the practitioner of a package session (the
+# redemption), and the mark of the entries the stored-value ledger posts.
+PROTECTED_FIELDS = ("clinic_practitioner_id", "clinic_stored_value_entry")
 
 
 class AccountMove(models.Model):
@@ -24,6 +26,12 @@ class AccountMove(models.Model):
         help="Who gave the treatment of a package session.",
     )
     clinic_can_pay_from_stored_value = fields.Boolean(compute="_compute_clinic_can_pay_from_stored_value")
+    clinic_stored_value_entry = fields.Boolean(
+        string="Stored Value Entry",
+        readonly=True,
+        copy=False,
+        help="Posted by the stored-value ledger: the only entries that move the stored-value liability.",
+    )
 
     @api.depends("clinic_stored_value_move_ids")
     def _compute_clinic_stored_value_count(self):
@@ -64,16 +72,16 @@ class AccountMove(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_flow_fields(self, vals, FLOW_FIELDS)
+            check_protected_fields(self, vals, PROTECTED_FIELDS)
         return super().create(vals_list)
 
     def write(self, vals):
-        check_flow_fields(self, vals, FLOW_FIELDS)
+        check_protected_fields(self, vals, PROTECTED_FIELDS)
         return super().write(vals)
 
     def _clinic_check_not_stored_value_entry(self):
-        if in_flow(self.env):
-            return
+        """An entry of the stored-value ledger is never reset, cancelled or deleted, by anyone: a
+        correction is a reversal row (whose own entry reverses it, privilege raised)."""
         protected = self.sudo().clinic_stored_value_entry_ids.filtered(lambda row: row.state == "posted")
         if protected:
             raise UserError(
@@ -109,10 +117,13 @@ class AccountMove(models.Model):
                 )
 
     def _clinic_check_stored_value_account(self):
-        """Only the stored-value flows post to the stored-value liability account: the GL equals the sub-ledger."""
-        if in_flow(self.env):
-            return
-        for move in self:
+        """Only the stored-value ledger posts to the stored-value liability account: the GL equals the
+        sub-ledger. Its entries carry a mark no user can give (whoever posts them: a cron posting a
+        user's draft entry as superuser is refused too)."""
+        ledger_entries = self.filtered(
+            lambda entry: entry.clinic_stored_value_entry or entry.sudo().origin_payment_id.clinic_stored_value_payment
+        )
+        for move in self - ledger_entries:
             liability = move.company_id.sudo().clinic_stored_value_account_id
             if liability and liability in move.line_ids.account_id:
                 raise UserError(
@@ -156,11 +167,12 @@ class AccountMove(models.Model):
         return super().button_cancel()
 
     def _reverse_moves(self, default_values_list=None, cancel=False):
-        self._clinic_check_not_stored_value_entry()
+        if not self.env.su:  # the ledger's reversal rows reverse their entries with privilege raised
+            self._clinic_check_not_stored_value_entry()
         if cancel and self.sudo().clinic_stored_value_move_ids and all(m.move_type == "out_invoice" for m in self):
             # "Reverse and cancel / modify" of an invoice paid from stored value: Odoo unmatches the
             # invoice and posts the credit note at once, which gives the value back (see _post).
-            return super(AccountMove, as_flow(self))._reverse_moves(
+            return super(AccountMove, self.sudo())._reverse_moves(
                 default_values_list=default_values_list, cancel=cancel
             )
         return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)

@@ -1,5 +1,4 @@
 from odoo import api, models
-from odoo.addons.clinic_membership.tools.flow import in_flow
 from odoo.exceptions import UserError
 
 # What decides where a journal item's money sits: on a posted item of the stored-value liability,
@@ -40,13 +39,14 @@ class AccountMoveLine(models.Model):
         return bool(liability) and (account or self.account_id) == liability
 
     def _clinic_check_stored_value_items(self, vals):
-        """Posted items of the stored-value liability change only through the stored-value flows.
+        """Posted items of the stored-value liability never change, whoever asks (corrections are new
+        rows of the ledger, with their own entries).
 
         Without this, a user with invoicing rights could move a posted top-up to another member or
         account, or move a posted invoice line onto the liability: the GL would no longer equal the
         sub-ledger, whatever the rows say.
         """
-        if in_flow(self.env) or not set(vals) & set(LEDGER_FIELDS):
+        if not set(vals) & set(LEDGER_FIELDS):
             return
         account = self.env["account.account"].browse(vals["account_id"]) if vals.get("account_id") else None
         for line in self.filtered(lambda item: item.parent_state == "posted"):
@@ -74,10 +74,9 @@ class AccountMoveLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        if not in_flow(self.env):
-            for line in lines.filtered(lambda item: item.parent_state == "posted"):
-                if line._clinic_is_stored_value_liability():
-                    line._clinic_refuse_stored_value_change()
+        for line in lines.filtered(lambda item: item.parent_state == "posted"):
+            if line._clinic_is_stored_value_liability():
+                line._clinic_refuse_stored_value_change()
         return lines
 
     def write(self, vals):
@@ -86,8 +85,6 @@ class AccountMoveLine(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_stored_value_liability(self):
-        if in_flow(self.env):
-            return
         for line in self.filtered(lambda item: item.parent_state == "posted"):
             if line._clinic_is_stored_value_liability():
                 line._clinic_refuse_stored_value_change()

@@ -1,5 +1,4 @@
 from odoo import api, models
-from odoo.addons.clinic_membership.tools.flow import in_flow
 from odoo.exceptions import UserError
 
 
@@ -9,7 +8,7 @@ class AccountPartialReconcile(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_stored_value_matching(self):
         """A payment from stored value stays matched with its invoice: a credit note is the way back."""
-        if in_flow(self.env):
+        if self.env.su:
             return
         lines = (self.debit_move_id | self.credit_move_id).sudo()
         rows = lines.move_id.clinic_stored_value_entry_ids

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.addons.clinic_membership.tools.protected import check_protected_fields
 from odoo.exceptions import UserError
 
 
@@ -6,6 +7,22 @@ class AccountPayment(models.Model):
     _inherit = "account.payment"
 
     clinic_stored_value_move_ids = fields.One2many("clinic.stored.value.move", "payment_id", string="Stored Value Rows")
+    clinic_stored_value_payment = fields.Boolean(
+        string="Stored Value Payment",
+        readonly=True,
+        copy=False,
+        help="A top-up or refund of the stored-value ledger: the only payments that move its liability.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_protected_fields(self, vals, ["clinic_stored_value_payment"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_fields(self, vals, ["clinic_stored_value_payment"])
+        return super().write(vals)
 
     def _clinic_check_not_stored_value_payment(self):
         rows = self.sudo().clinic_stored_value_move_ids.filtered(lambda row: row.state == "posted")

@@ -3,7 +3,6 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
-from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
@@ -134,12 +133,12 @@ class ClinicContractPackageLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        if not in_flow(self.env):
+        if not self.env.su:
             lines._check_contract_draft()
         return lines
 
     def write(self, vals):
-        if not in_flow(self.env) and vals:
+        if not self.env.su and vals:
             self._check_contract_draft()
         return super().write(vals)
 
@@ -291,19 +290,12 @@ class ClinicContractPackageLine(models.Model):
             if excluded != price:
                 line.price_unit = excluded
         if practitioner:
-            as_flow(invoice).write({"clinic_practitioner_id": practitioner.id})
+            invoice.sudo().write({"clinic_practitioner_id": practitioner.id})
         return invoice
 
     def action_redeem(self):
         self.ensure_one()
         return self.env["clinic.session.redeem"]._action_open(self.partner_id, self)
-
-    def action_view_sessions(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_refund.clinic_stored_value_move_action")
-        action["domain"] = [("package_line_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
 
     # ------------------------------------------------------------------ expiry notice
 
@@ -339,4 +331,4 @@ class ClinicContractPackageLine(models.Model):
                         date=line.date_expiry,
                     )
                 )
-        as_flow(self).sudo().write({"expiry_notice_date": fields.Date.context_today(self)})
+        self.sudo().write({"expiry_notice_date": fields.Date.context_today(self)})

@@ -2,7 +2,6 @@ import base64
 
 from odoo import api, fields, models
 from odoo.addons.clinic_membership.models.clinic_guarded_mixin import MAX_FILE_BYTES
-from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 from odoo.tools.misc import formatLang
@@ -309,7 +308,7 @@ class ClinicPrepaidContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not in_flow(self.env) and not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+        if not self.env.su and not self.env.user.has_group("clinic_membership.group_clinic_manager"):
             # staff contracts take their refund terms from the template, as the form shows them
             vals_list = [
                 {key: value for key, value in vals.items() if key not in TERM_FIELDS[1:]} for vals in vals_list
@@ -348,7 +347,7 @@ class ClinicPrepaidContract(models.Model):
                 )
 
     def _action_write(self, vals):
-        return as_flow(self).write(vals)
+        return self.sudo().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -611,9 +610,8 @@ class ClinicPrepaidContract(models.Model):
         amount = StoredValue._check_precision(self.currency_id, amount)
         if self.currency_id.compare_amounts(amount, 0.0) <= 0:
             raise UserError(self.env._("The amount to pay from stored value must be positive."))
-        self._check_invoice_payable(invoice, amount)
-        self._lock_stored_value()
-        self._check_spendable()
+        self._check_invoice_payable(invoice, amount)  # said first: the invoice's company, currency, member
+        self._lock_stored_value()  # the split reads the balances: under the lock _post_rows checks them with
         principal, bonus = (amount, 0.0) if package_line else self._split_consumption(amount)
         return StoredValue._post_rows(
             [
@@ -723,7 +721,7 @@ class ClinicPrepaidContract(models.Model):
             if len(content) > MAX_FILE_BYTES:
                 raise UserError(self.env._("%s is larger than 25 MB.", name))
             Request.env["clinic.refund.evidence"]._clinic_check_values({"filename": name[:200]})
-        request = as_flow(Request.sudo()).create(vals)
+        request = Request.sudo().create(vals)
         request.message_post(body=staff.env._("Asked by the member in the portal."))
         request.activity_schedule(
             "mail.mail_activity_data_todo",

@@ -2,8 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.addons.clinic_membership.models.clinic_guarded_mixin import EARLIEST_BUSINESS_DATE
-from odoo.addons.clinic_membership.tools.flow import as_flow, in_flow
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 MOVE_TYPES = [
@@ -31,7 +30,7 @@ class ClinicStoredValueMove(models.Model):
     """
 
     _name = "clinic.stored.value.move"
-    _inherit = ["clinic.guarded.mixin"]
+    _inherit = ["clinic.ledger.mixin", "clinic.guarded.mixin"]
     _description = "Stored Value Journal Row"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -97,25 +96,6 @@ class ClinicStoredValueMove(models.Model):
         for row in self:
             row.amount_total = row.amount_principal + row.amount_bonus
 
-    # ------------------------------------------------------------------ ORM: rows only come from _post_rows
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not in_flow(self.env):
-            raise AccessError(
-                self.env._("Stored value rows are recorded by top-ups, payments, refunds and adjustments only.")
-            )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if vals:
-            raise UserError(self.env._("Posted stored value rows cannot be changed; record a reversal instead."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Posted stored value rows cannot be deleted; record a reversal instead."))
-
     # ------------------------------------------------------------------ posting (prepare, create, post, reconcile)
 
     @api.model
@@ -129,17 +109,24 @@ class ClinicStoredValueMove(models.Model):
         anything is written. Returns the posted rows.
         """
         self._check_caller_may_use_contracts({vals.get("contract_id") for vals in vals_list})
-        Rows = as_flow(self.sudo())
-        contracts = Rows.env["clinic.prepaid.contract"].browse({vals.get("contract_id") for vals in vals_list})
+        rows = self._sudo_for_recording().create(vals_list)
+        return self.browse(rows.ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Rows come with their payments and entries, checked under the wallet's lock (prepare,
+        create, post, reconcile): only the application creates them, through ``_post_rows``."""
+        self._check_recording()
+        contracts = self.env["clinic.prepaid.contract"].browse({vals.get("contract_id") for vals in vals_list})
         contracts._lock_stored_value()
-        vals_list = Rows._prepare_rows(vals_list)
-        Rows._create_row_payments(vals_list)
-        Rows._create_row_entries(vals_list)
-        rows = Rows.create(vals_list)
+        vals_list = self._prepare_rows(vals_list)
+        self._create_row_payments(vals_list)
+        self._create_row_entries(vals_list)
+        rows = super().create(vals_list)
         rows._check_account_moves()
         rows._reconcile_with_invoices()
         contracts.invalidate_recordset(["balance_principal", "balance_bonus", "paid_principal", "paid_bonus"])
-        return self.browse(rows.ids)
+        return rows
 
     def _check_caller_may_use_contracts(self, contract_ids):
         """Stored value moves on the contracts the caller may read: those of her own companies, with
@@ -416,6 +403,7 @@ class ClinicStoredValueMove(models.Model):
             "memo": memo,
             "destination_account_id": contract.company_id.clinic_stored_value_account_id.id,
             "company_id": contract.company_id.id,
+            "clinic_stored_value_payment": True,
         }
 
     def _create_row_entries(self, vals_list):
@@ -448,6 +436,7 @@ class ClinicStoredValueMove(models.Model):
         currency = contract.currency_id
         return {
             "move_type": "entry",
+            "clinic_stored_value_entry": True,
             "journal_id": company.clinic_stored_value_journal_id.id,
             "company_id": company.id,
             "date": vals["date"],
@@ -508,7 +497,13 @@ class ClinicStoredValueMove(models.Model):
         if not original:
             return self.env["account.move"]
         return original._reverse_moves(
-            [{"date": vals["date"], "ref": self.env._("Reversal of %s", self.browse(vals["reversed_id"]).name)}],
+            [
+                {
+                    "date": vals["date"],
+                    "ref": self.env._("Reversal of %s", self.browse(vals["reversed_id"]).name),
+                    "clinic_stored_value_entry": True,
+                }
+            ],
             cancel=True,
         )
 

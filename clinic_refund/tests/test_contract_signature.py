@@ -56,10 +56,11 @@ class TestContractSignature(StoredValueCase):
     def test_signed_file_cannot_be_overwritten_directly(self):
         contract = self.create_contract()
         self.upload_scan(contract)
-        with self.assertRaises(UserError):
-            contract.write({"signed_file": base64.b64encode(b"forged")})
-        with self.assertRaises(UserError):
-            contract.with_context(clinic_contract_action=True).write({"signature_tampered": False})
+        for user in (self.frontdesk, self.manager, self.env.ref("base.user_admin")):
+            with self.assertRaises(UserError):
+                contract.with_user(user).write({"signed_file": base64.b64encode(b"forged")})
+            with self.assertRaises(UserError):
+                contract.with_user(user).with_context(clinic_contract_action=True).write({"signature_tampered": False})
 
     def test_verify_intact_file(self):
         contract = self.create_contract()

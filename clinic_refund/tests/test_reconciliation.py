@@ -4,7 +4,6 @@ from datetime import timedelta
 import openpyxl
 
 from odoo import Command
-from odoo.addons.clinic_membership.tools.flow import as_flow
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -85,7 +84,8 @@ class TestStoredValueReconciliation(StoredValueCase):
         with self.assertRaisesRegex(UserError, "only top-ups, payments from stored value"):
             entry.action_post()
         # An entry from before the guard (or from a database restored by hand) still shows:
-        as_flow(entry).action_post()
+        entry.sudo().write({"clinic_stored_value_entry": True})
+        entry.action_post()
         line = self._report().filtered(lambda line: line.partner_id == self.partner)
         self.assertEqual((line.subledger_balance, line.gl_balance, line.difference), (1000.0, 900.0, -100.0))
         self.assertTrue(line.has_difference)
@@ -94,7 +94,7 @@ class TestStoredValueReconciliation(StoredValueCase):
         )
         self.assertEqual(lines, line, "the Differences filter finds it")
         # Correct the mistake so the scenario ends reconciled.
-        as_flow(entry).button_draft()
+        entry.sudo().button_draft()
         entry.button_cancel()
 
     def test_a_date_before_any_value_says_so(self):

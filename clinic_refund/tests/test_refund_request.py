@@ -221,3 +221,19 @@ class TestRefundRequest(StoredValueCase):
         self.assertIn(request.name, html.decode())
         self.assertIn("o_clinic_refund_breakdown", html.decode())
         self.assertIn(self.manager.name, html.decode())
+
+    def test_a_draft_request_is_duplicated_by_the_front_desk(self):
+        """Duplicate keeps what the front desk typed; number, state and quote start anew."""
+        contract = self.active_contract()
+        request = self.file_request(contract, description="电话沟通后申请 asked by phone")
+        copy = request.with_user(self.frontdesk).copy()
+        self.assertEqual(copy.state, "draft")
+        self.assertNotEqual(copy.name, request.name)
+        self.assertEqual(
+            (copy.contract_id, copy.reason, copy.description), (contract, "dissatisfied", request.description)
+        )
+        self.assertEqual(copy.amount_refundable, request.amount_refundable, "quoted on the same ledger")
+        request.with_user(self.frontdesk).action_submit()
+        again = request.with_user(self.frontdesk).copy()
+        self.assertEqual(again.state, "draft", "a submitted request's copy is a new draft")
+        self.assertFalse(again.review_ids)

@@ -135,17 +135,21 @@ class TestStoredValueTopup(StoredValueCase):
         row = contract.move_ids
         for user_env in (self.env, self.env["clinic.stored.value.move"].sudo().env):
             posted = row.with_env(user_env)
-            with self.assertRaisesRegex(UserError, "cannot be changed"):
+            with self.assertRaisesRegex(UserError, "final once recorded: a correction is a new row"):
                 posted.write({"amount_principal": 1.0})
-            with self.assertRaisesRegex(UserError, "cannot be changed"):
+            with self.assertRaisesRegex(UserError, "final once recorded: a correction is a new row"):
                 posted.write({"reason": "edited"})
-            with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            with self.assertRaisesRegex(UserError, "final once recorded: they are never deleted"):
                 posted.unlink()
-        with self.assertRaisesRegex(UserError, "recorded by top-ups, payments, refunds and adjustments only"):
-            self.env["clinic.stored.value.move"].create(
-                {"contract_id": contract.id, "move_type": "adjust", "amount_bonus": 1.0, "state": "posted"}
-            )
+        forged = {"contract_id": contract.id, "move_type": "adjust", "amount_bonus": 1.0, "state": "posted"}
+        for user in (self.frontdesk, self.manager, self.accountant, self.director):
+            with self.assertRaisesRegex(AccessError, "recorded by the clinic's own operations, never directly"):
+                self.env["clinic.stored.value.move"].with_user(user).create(forged)
+        # the application's own create (privilege raised) goes through every check of the ledger all the same
+        with self.assertRaisesRegex(UserError, "An adjustment needs a reason"):
+            self.env["clinic.stored.value.move"].create(forged)
         self.assertEqual(row.amount_principal, 3000.0)
+        self.assertEqual(contract.move_ids, row)
 
     def test_entries_and_payments_of_rows_cannot_be_undone_by_hand(self):
         contract = self.active_contract()
@@ -156,8 +160,9 @@ class TestStoredValueTopup(StoredValueCase):
             payment.action_cancel()
         with self.assertRaisesRegex(UserError, "reversal of the row"):
             payment.move_id.button_draft()
-        with self.assertRaisesRegex(UserError, "reversal of the row"):
-            payment.move_id._reverse_moves()
+        for user in (self.accountant, self.manager, self.env.ref("base.user_admin")):
+            with self.assertRaisesRegex(UserError, "reversal of the row"):
+                payment.move_id.with_user(user)._reverse_moves()
         self.assertEqual(payment.move_id.state, "posted")
 
     def test_reverse_a_topup(self):

@@ -3,7 +3,6 @@ import io
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.addons.clinic_membership.tools.flow import as_flow
 from odoo.tools.misc import format_date, xlsxwriter
 
 
@@ -84,7 +83,7 @@ class ClinicStoredValueReconciliation(models.TransientModel):
         self.ensure_one()
         self.line_ids.unlink()
         rows = self._get_reconciliation_data(self.date, self.company_id)
-        as_flow(self.env["clinic.stored.value.reconciliation.line"]).create(
+        self.env["clinic.stored.value.reconciliation.line"].sudo().create(
             [
                 {
                     "report_id": self.id,

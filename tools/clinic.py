@@ -586,10 +586,15 @@ def run_odoo_tests(conf, dbname, addons, tags, log_file, *, install_flag):
         "--workers",
         "0",
     )
+    return stream_tests(cmd, log_file)
+
+
+def stream_tests(cmd, log_file, mode="w"):
+    """Run ``cmd`` (an Odoo test run), echo and log its output; its exit code, counts and skipped tests."""
     counts = {"passed": 0, "failed": 0, "total": 0}
     skipped = []
     with (
-        open(log_file, "w") as log,
+        open(log_file, mode) as log,
         subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as proc,
     ):
         for line in proc.stdout:
@@ -605,6 +610,43 @@ def run_odoo_tests(conf, dbname, addons, tags, log_file, *, install_flag):
     return proc.returncode, counts, skipped
 
 
+def run_loaded_at_install_tests(conf, dbname, tags, log_file):
+    """The at_install tests that ``tags`` select, run on the whole registry of ``dbname``.
+
+    Odoo runs an at_install test while its module loads, before the modules that depend on it: on a
+    database where the clinic addons are installed, the registry then lacks them (and the columns
+    they and account add, which the test's records do not fill). Here the registry is loaded first.
+    """
+    say(f"running the at_install tests of the installed modules on their whole registry ({tags})")
+    code = textwrap.dedent(f"""
+        import sys, threading
+        import odoo
+        from odoo.tools import config
+        config.parse_config(['-c', {str(conf)!r}, '--log-level', 'test'])
+        threading.current_thread().dbname = {dbname!r}
+        registry = odoo.modules.registry.Registry.new({dbname!r})
+        config['test_enable'], config['test_tags'] = True, {tags!r}
+        from odoo.tests import loader
+        from odoo.tests.suite import OdooSuite
+        from odoo.tests.tag_selector import TagsSelector
+        selector, at_install = TagsSelector({tags!r}), TagsSelector('at_install')
+        with registry.cursor() as cr:
+            cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed' ORDER BY name")
+            modules = [name for name, in cr.fetchall()]
+        tests = [
+            test
+            for module in modules
+            for test_module in loader.get_test_modules(module)
+            for test in loader.get_module_test_cases(test_module)
+            if at_install.check(test) and selector.check(test)
+        ]
+        result = loader.run_suite(OdooSuite(sorted(tests, key=lambda test: test.test_sequence)))
+        print(f"{{result}} when loading database {dbname!r}", flush=True)
+        sys.exit(0 if result.wasSuccessful() else 1)
+    """)
+    return stream_tests([PY, "-c", code], log_file, mode="a")
+
+
 # Odoo's and OCA's own tests of what the addons extend, run by ``./clinic peers`` with the addons
 # installed: the whole suites of the OCA addons, and account's tests of invoices, credit notes, the
 # payment register and reconciliation (the rest of account's suite is left out: CI has no time for it).
@@ -615,12 +657,16 @@ PEER_TAGS = (
     "/account:TestAccountMoveOutRefundOnchanges",
     "/account:TestAccountPaymentRegister",
     "/account:TestAccountMoveReconcile",
+    # fails on plain Odoo 18 too (a database with account alone, ./clinic peers --addons account): the
+    # company's bank journal has no inbound payment method line without an outstanding account
+    "-/account:TestAccountMoveReconcile.test_partial_payments_auto_validation",
 )
 
 
 def cmd_peers(args):
     """Odoo's and OCA's own tests of the models the addons extend, on a fresh database where the
-    addons are installed (as ``test`` creates it); the tests run once everything is installed."""
+    addons are installed (as ``test`` creates it): the post_install tests by Odoo's runner, then the
+    at_install ones on the whole registry (see run_loaded_at_install_tests)."""
     pg = prepare(ROOT / "requirements.txt")
     dbname = args.db
     conf = write_config(pg, dbname, free_port())
@@ -633,16 +679,24 @@ def cmd_peers(args):
         raise SetupError(f"installing {', '.join(addons)} into {dbname} failed (see the log above).")
     log_file = CACHE / f"{dbname}-odoo.log"
     tags = args.tags or ",".join(PEER_TAGS)
-    odoo_rc, counts, skipped = run_odoo_tests(conf, dbname, addons, tags, log_file, install_flag=None)
-    problems = []
-    if odoo_rc or counts["total"] == 0:
-        problems.append(f"Odoo's test run failed or ran no test (exit {odoo_rc}; log in {log_file})")
+    runs = [
+        run_odoo_tests(conf, dbname, addons, f"{tags},-at_install", log_file, install_flag=None),
+        run_loaded_at_install_tests(conf, dbname, tags, log_file),
+    ]
+    total = sum(counts["total"] for _rc, counts, _skipped in runs)
+    failed = sum(counts["failed"] for _rc, counts, _skipped in runs)
+    skipped = [test for _rc, _counts, run_skipped in runs for test in run_skipped]
+    problems = [
+        f"a test run failed (exit {rc}; log in {log_file})" for rc, counts, _skipped in runs if rc or counts["failed"]
+    ]
+    if total == 0:
+        problems.append(f"no test ran (log in {log_file})")
     if skipped:
         # the suites' own conditions (a module or a tool missing here): reported, not counted as passed
         say(f"{len(skipped)} skipped by the suites themselves: " + "; ".join(skipped))
     if not args.keep_db and not problems:
         drop_database(pg, dbname)
-    print(f"summary: {counts['passed'] - len(skipped)} passed, {counts['failed']} failed", flush=True)
+    print(f"summary: {total - failed - len(skipped)} passed, {failed} failed", flush=True)
     if problems:
         raise SetupError("\n  ".join(["tests did not pass:", *problems]))
 

@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import StoredValueCase
 
@@ -29,6 +29,32 @@ class TestCompanySetup(StoredValueCase):
         self.assertTrue(branch.clinic_stored_value_journal_id)
         self.assertEqual(branch.clinic_stored_value_account_id.company_ids, branch)
         self.assertTrue(branch.clinic_stored_value_account_id.with_company(branch).code.startswith("2203"))
+
+    def test_administrator_without_clinic_rights_sets_up_a_company_and_credits_an_invoice(self):
+        """Odoo's own accounting as account's tests do it (./clinic peers): an administrator who is
+        no clinic staff loads another company's chart and posts a credit note that gives nothing back."""
+        admin = new_test_user(
+            self.env, "plain_accounting_admin", groups="base.group_user,base.group_system,account.group_account_manager"
+        )
+        branch = self.env["res.company"].create(
+            {"name": "杭州分院", "country_id": self.env.ref("base.cn").id, "currency_id": self.currency.id}
+        )
+        admin.company_ids |= branch
+        contracts = self.env["clinic.prepaid.contract"].search_count([])
+        self.env["account.chart.template"].with_user(admin).try_loading("cn", company=branch, install_demo=False)
+        self.assertTrue(branch.clinic_stored_value_journal_id)
+        self.assertEqual(self.env["clinic.prepaid.contract"].search_count([]), contracts, "no demo contracts")
+        invoice = self.create_invoice(500.0)
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_user(admin)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "wrong treatment"})
+        )
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.with_user(admin).action_post()
+        self.assertEqual((credit_note.state, credit_note.amount_total), ("posted", 500.0))
+        self.assertFalse(credit_note.clinic_stored_value_move_ids)
 
     def test_company_without_chart_explains_what_is_missing(self):
         bare = self.env["res.company"].create({"name": "No chart", "currency_id": self.currency.id})

@@ -22,7 +22,7 @@ class ClinicLedgerMixin(models.AbstractModel):
         """This ledger with privilege raised to record rows, and only the caller's language, time zone
         and companies kept of her context."""
         context = {key: self.env.context[key] for key in KEPT_CONTEXT_KEYS if key in self.env.context}
-        return self.sudo().with_context(context)
+        return self.with_env(self.env(context=context, su=True))
 
     @api.model
     def _check_recording(self):

@@ -27,7 +27,7 @@ class TierReview(models.Model):
             return super().create(vals_list)
         if not self.env.su:
             self._clinic_refuse()
-        return super(TierReview, self.with_context(clean_context(self.env.context))).create(vals_list)
+        return super(TierReview, self.with_env(self.env(context=clean_context(self.env.context)))).create(vals_list)
 
     def write(self, vals):
         if not self.env.su and "model" in vals and self._clinic_guarded_model(vals["model"]):

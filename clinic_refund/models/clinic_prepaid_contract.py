@@ -347,6 +347,8 @@ class ClinicPrepaidContract(models.Model):
                 )
 
     def _action_write(self, vals):
+        """What the document's actions set (states, quotes, results): written with privilege raised,
+        once the action has checked who may do it; a user's write never gives these fields."""
         return self.sudo().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -612,6 +614,7 @@ class ClinicPrepaidContract(models.Model):
             raise UserError(self.env._("The amount to pay from stored value must be positive."))
         self._check_invoice_payable(invoice, amount)  # said first: the invoice's company, currency, member
         self._lock_stored_value()  # the split reads the balances: under the lock _post_rows checks them with
+        self._check_not_frozen()  # said before "not enough": a refund under way is why nothing can be spent
         principal, bonus = (amount, 0.0) if package_line else self._split_consumption(amount)
         return StoredValue._post_rows(
             [

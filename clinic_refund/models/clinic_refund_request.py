@@ -523,6 +523,8 @@ class ClinicRefundRequest(models.Model):
         return html
 
     def _action_write(self, vals):
+        """What the document's actions set (states, quotes, results): written with privilege raised,
+        once the action has checked who may do it; a user's write never gives these fields."""
         return self.sudo().write(vals)
 
     @api.ondelete(at_uninstall=False)

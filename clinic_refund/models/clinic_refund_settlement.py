@@ -58,6 +58,8 @@ class ClinicRefundSettlement(models.Model):
             settlement.display_name = f"{labels.get(settlement.basis, '')} {settlement.request_id.name or ''}".strip()
 
     def _action_write(self, vals):
+        """What the document's actions set (states, quotes, results): written with privilege raised,
+        once the action has checked who may do it; a user's write never gives these fields."""
         return self.sudo().write(vals)
 
     # ------------------------------------------------------------------ signing

@@ -83,6 +83,37 @@ class TestHostileJournalItems(HostileCase):
             entry,
         )
 
+    def test_a_draft_entry_on_the_liability_is_not_posted_by_the_superuser_s_cron(self):
+        """Only the ledger's entries carry its mark: Odoo's auto-post cron (superuser) leaves a user's
+        draft entry on the liability in draft, with the reason in its chatter."""
+        self.active_contract()
+        misc = self.env["account.journal"].search([("company_id", "=", self.company.id), ("type", "=", "general")])[:1]
+        entry = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": misc.id,
+                    "date": self.today,
+                    "auto_post": "at_date",
+                    "checked": True,
+                    "line_ids": [
+                        Command.create(
+                            {"account_id": self.liability.id, "partner_id": self.partner.id, "debit": 500.0}
+                        ),
+                        Command.create({"account_id": self.bonus_account.id, "credit": 500.0}),
+                    ],
+                }
+            )
+        )
+        before = self.money()
+        self.env["account.move"]._autopost_draft_entries()
+        self.assertEqual(entry.state, "draft")
+        self.assertEqual(self.money(), before)
+        with self.assertRaises(UserError):
+            entry.with_user(self.accountant).write({"clinic_stored_value_entry": True})
+
     def test_other_items_of_posted_entries_keep_odoo_behaviour(self):
         """Only the liability is ours: a posted invoice's label still changes as in Odoo."""
         invoice = self.create_invoice(300.0)

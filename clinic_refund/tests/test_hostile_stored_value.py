@@ -536,18 +536,30 @@ class TestBadInput(HostileCase):
         contract = self.active_contract()
         wizard_vals = {"contract_id": contract.id, "journal_id": self.bank_journal.id, "amount": 10.0}
         self.assertCleanRefusal(
-            lambda: self.env["clinic.stored.value.topup"].create({**wizard_vals, "memo": "x" * 2_000_000}), "too long"
+            lambda: (
+                self.env["clinic.stored.value.topup"]
+                .with_user(self.frontdesk)
+                .create({**wizard_vals, "memo": "x" * 2_000_000})
+            ),
+            "too long",
         )
         draft = self.create_contract()
         for data in ("not base64!!", "QUJD$", 12345):
             self.assertCleanRefusal(
-                lambda data=data: self.env["clinic.contract.scan.upload"].create(
-                    {"contract_id": draft.id, "scan_file": data, "signed_by": "x"}
+                lambda data=data: (
+                    self.env["clinic.contract.scan.upload"]
+                    .with_user(self.frontdesk)
+                    .create({"contract_id": draft.id, "scan_file": data, "signed_by": "x"})
                 )
             )
         request = self.file_request(self.consumed_contract())
         self.assertCleanRefusal(
-            lambda: self.env["clinic.refund.evidence"].create({"request_id": request.id, "datas": "%%%"}), "base64"
+            lambda: (
+                self.env["clinic.refund.evidence"]
+                .with_user(self.frontdesk)
+                .create({"request_id": request.id, "datas": "%%%"})
+            ),
+            "base64",
         )
         archived = self.env["res.partner"].create({"name": "Left the city"})
         archived_contract = self.active_contract(partner=archived)

@@ -64,12 +64,14 @@ class TestPrepaidContract(StoredValueCase):
         self.assertFalse(self.env["clinic.prepaid.contract"].search([("partner_id", "=", self.partner.id)]))
 
     def test_negative_or_overprecise_amounts_are_refused(self):
+        Contracts = self.env["clinic.prepaid.contract"].with_user(self.manager)
+        draft = {"partner_id": self.partner.id, "template_id": self.template.id, "amount_bonus": 0.0}
         with self.assertRaises(ValidationError):
-            self.create_contract(principal=-100.0)
+            Contracts.create({**draft, "amount_principal": -100.0})
         with self.assertRaisesRegex(ValidationError, "more decimals"):
-            self.create_contract(principal=100.001)
+            Contracts.create({**draft, "amount_principal": 100.001})
         with self.assertRaises(ValidationError):
-            self.create_contract(refund_fee_percent=120.0)
+            Contracts.create({**draft, "amount_principal": 100.0, "refund_fee_percent": 120.0})
 
     def test_states_activate_close_terminate(self):
         contract = self.create_contract(bonus=500.0, consumption_order="principal_first")

@@ -104,11 +104,11 @@ class TestStoredValueTopup(StoredValueCase):
         contract = self._signed_active_contract()
         before = self._counts()
         with self.assertRaisesRegex(ValidationError, "more decimals"):
-            self.env["clinic.stored.value.topup"].create(
+            self.env["clinic.stored.value.topup"].with_user(self.frontdesk).create(
                 {"contract_id": contract.id, "amount": 100.005, "journal_id": self.bank_journal.id}
             )
         with self.assertRaisesRegex(ValidationError, "more decimals"):
-            self.env["clinic.stored.value.adjust"].create(
+            self.env["clinic.stored.value.adjust"].with_user(self.manager).create(
                 {"contract_id": contract.id, "amount_bonus": 0.001, "reason": "x"}
             )
         self.assertEqual(self._counts(), before)

@@ -18,6 +18,7 @@
         "report/clinic_member_card_report.xml",
         "wizard/clinic_points_redeem_views.xml",
         "wizard/clinic_points_adjust_views.xml",
+        "wizard/clinic_member_correction_views.xml",
         "views/clinic_membership_tier_views.xml",
         "views/clinic_tier_change_views.xml",
         "views/clinic_points_move_views.xml",

@@ -9,3 +9,4 @@ from . import test_ui
 from . import test_hostile_points
 from . import test_tier_prices
 from . import test_duplicate
+from . import test_member_correction

@@ -1,2 +1,3 @@
 from . import clinic_points_redeem
 from . import clinic_points_adjust
+from . import clinic_member_correction

@@ -6,8 +6,8 @@ from unittest.mock import patch
 from PIL import Image
 
 from odoo.addons.clinic_refund.models.clinic_signature_mixin import ClinicSignatureMixin
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from .common import StoredValueCase, make_pdf
 
@@ -143,3 +143,29 @@ class TestContractSignature(StoredValueCase):
         contract.action_reset_to_draft()
         self.assertEqual(contract.state, "draft")
         self.assertEqual(contract.sign_request_id.state, "3_cancel")
+
+    def test_employees_outside_the_clinic_read_no_member_s_signature_request(self):
+        contract = self.create_contract()
+        with patch.object(ClinicSignatureMixin, "_render_signature_pdf", lambda self: make_pdf(self.name)):
+            contract.action_send_for_signature()
+        request = contract.sign_request_id
+        employee = new_test_user(self.env, "sg_employee", groups="base.group_user")
+        Requests = self.env["sign.oca.request"].with_user(employee)
+        self.assertFalse(Requests.search([("id", "=", request.id)]))
+        with self.assertRaises(AccessError):
+            request.with_user(employee).read(["data", "name"])
+        pdf = self.env["ir.attachment"].search(
+            [("res_model", "=", "sign.oca.request"), ("res_id", "=", request.id), ("res_field", "=", "data")]
+        )
+        self.assertTrue(pdf)
+        self.assertFalse(pdf.with_user(employee).search([("id", "in", pdf.ids), ("res_field", "=", "data")]))
+        with self.assertRaises(AccessError):
+            pdf.with_user(employee).read(["datas"])
+        # the clinic's staff still read it, and a request of another document stays open to employees
+        self.assertEqual(
+            self.env["sign.oca.request"].with_user(self.frontdesk).search([("id", "=", request.id)]), request
+        )
+        other = self.env["sign.oca.request"].create(
+            {"name": "Supplier agreement", "data": base64.b64encode(make_pdf("supplier")), "signer_ids": []}
+        )
+        self.assertEqual(Requests.search([("id", "=", other.id)]), other)

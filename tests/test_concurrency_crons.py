@@ -7,12 +7,11 @@ work done or fails to serialize and leaves it to the next run.
 """
 
 import threading
-import time
 from contextlib import closing
 from datetime import timedelta
 
 from psycopg2 import errors
-from wallets import superuser_env
+from wallets import superuser_env, wait_for_lock_waiter
 
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
@@ -181,7 +180,10 @@ class TestConcurrentCrons(TransactionCase):
         self.assertTrue(desk_holds.wait(TIMEOUT))
         run = threading.Thread(target=cron_run)
         run.start()
-        self.assertTrue(self._wait_for_update_waiter(), "the cron waits on the member the desk is updating")
+        self.assertTrue(
+            wait_for_lock_waiter(self.registry, "%res_partner%FOR NO KEY UPDATE%", TIMEOUT),
+            "the cron waits on the member the desk is updating",
+        )
         release_desk.set()
         desk.join(TIMEOUT)
         run.join(TIMEOUT)
@@ -195,18 +197,3 @@ class TestConcurrentCrons(TransactionCase):
             MEMBERS * BONUS,
         )
         self.assertEqual(self._count("SELECT phone FROM res_partner WHERE id = %s", [busy_member]), "138 0013 8000")
-
-    def _wait_for_update_waiter(self):
-        deadline = time.monotonic() + TIMEOUT
-        with closing(self.registry.cursor()) as cr:
-            while time.monotonic() < deadline:
-                cr.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' AND query ILIKE %s",
-                    ["%res_partner%FOR NO KEY UPDATE%"],
-                )
-                if cr.fetchone()[0]:
-                    return True
-                cr.rollback()
-                time.sleep(0.05)
-        return False

@@ -8,17 +8,17 @@ quote, or the payment finds the contract frozen.
 
 import base64
 import threading
-import time
 from contextlib import closing
 
 from psycopg2 import errors
-from wallets import commit_wallets, delete_wallets, superuser_env
+from wallets import commit_wallets, delete_wallets, superuser_env, wait_for_lock_waiter
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 TIMEOUT = 30
+WALLET_LOCK = "%clinic_prepaid_contract%FOR NO KEY UPDATE%"
 PRINCIPAL = 1000.0
 SPEND = 100.0
 
@@ -98,21 +98,6 @@ class TestRefundFreezeRace(TransactionCase):
                     return
         results[key] = "gave up"
 
-    def _wait_for_lock_waiter(self):
-        deadline = time.monotonic() + TIMEOUT
-        with closing(self.registry.cursor()) as cr:
-            while time.monotonic() < deadline:
-                cr.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' AND query ILIKE %s",
-                    ["%clinic_prepaid_contract%FOR NO KEY UPDATE%"],
-                )
-                if cr.fetchone()[0]:
-                    return True
-                cr.rollback()
-                time.sleep(0.05)
-        return False
-
     def _race(self, first, second):
         """``first`` runs and holds its transaction; ``second`` starts, waits on the wallet, then goes."""
         done, release, results = threading.Event(), threading.Event(), {}
@@ -121,7 +106,7 @@ class TestRefundFreezeRace(TransactionCase):
         self.assertTrue(done.wait(TIMEOUT))
         follower = threading.Thread(target=self._retried, args=(second, results, "second"))
         follower.start()
-        results["second_waited"] = self._wait_for_lock_waiter()
+        results["second_waited"] = wait_for_lock_waiter(self.registry, WALLET_LOCK, TIMEOUT)
         release.set()
         holder.join(TIMEOUT)
         follower.join(TIMEOUT)

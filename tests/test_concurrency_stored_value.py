@@ -8,13 +8,14 @@ import time
 from contextlib import closing
 
 from psycopg2 import errors
-from wallets import commit_wallets, delete_wallets, superuser_env
+from wallets import commit_wallets, delete_wallets, superuser_env, wait_for_lock_waiter
 
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 LOCK_WAIT_TIMEOUT = 20
+WALLET_LOCK = "%clinic_prepaid_contract%FOR NO KEY UPDATE%"
 
 
 @tagged("post_install", "-at_install")
@@ -55,21 +56,6 @@ class TestConcurrentStoredValueSpending(TransactionCase):
                     cr.rollback()
                     return error
         return "gave up"
-
-    def _wait_for_lock_waiter(self):
-        deadline = time.monotonic() + LOCK_WAIT_TIMEOUT
-        with closing(self.registry.cursor()) as cr:
-            while time.monotonic() < deadline:
-                cr.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' AND query ILIKE %s",
-                    ["%clinic_prepaid_contract%FOR NO KEY UPDATE%"],
-                )
-                if cr.fetchone()[0]:
-                    return True
-                cr.rollback()
-                time.sleep(0.05)
-        return False
 
     def _final_state(self):
         with closing(self.registry.cursor()) as cr:
@@ -124,7 +110,7 @@ class TestConcurrentStoredValueSpending(TransactionCase):
         self.assertTrue(first_spent.wait(LOCK_WAIT_TIMEOUT))
         thread_b = threading.Thread(target=self._pay_the_same_balance, args=(results,))
         thread_b.start()
-        b_was_blocked = self._wait_for_lock_waiter()
+        b_was_blocked = wait_for_lock_waiter(self.registry, WALLET_LOCK, LOCK_WAIT_TIMEOUT)
         release_first.set()
         thread_a.join(LOCK_WAIT_TIMEOUT)
         thread_b.join(LOCK_WAIT_TIMEOUT)

@@ -4,6 +4,7 @@
 and posted invoices to pay; ``delete_wallets`` removes everything they and the workers created.
 """
 
+import time
 from contextlib import closing
 
 from odoo import SUPERUSER_ID, Command, api, fields
@@ -138,3 +139,21 @@ def ledger_state(registry, data):
                 }
             )
         return state
+
+
+def wait_for_lock_waiter(registry, query_pattern, timeout):
+    """Whether, within ``timeout`` seconds, a transaction waits on a row lock in a query matching
+    ``query_pattern`` (SQL ILIKE): how a test knows a second worker is blocked by the first."""
+    deadline = time.monotonic() + timeout
+    with closing(registry.cursor()) as cr:
+        while time.monotonic() < deadline:
+            cr.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query ILIKE %s",
+                [query_pattern],
+            )
+            if cr.fetchone()[0]:
+                return True
+            cr.rollback()
+            time.sleep(0.05)
+    return False

@@ -1,6 +1,7 @@
 import base64
 import hashlib
 import io
+import json
 from unittest.mock import patch
 
 from PIL import Image
@@ -16,6 +17,22 @@ def signature_png():
     buffer = io.BytesIO()
     Image.new("RGB", (40, 20), "black").save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def sign_in_portal(case, login, document):
+    """``login`` signs ``document`` with the call sign_oca's signing page makes (an HttpCase);
+    returns the signer."""
+    signer = document.sudo().sign_request_id.signer_ids
+    case.authenticate(login, login)
+    items = {key: dict(item, value=signature_png()) for key, item in signer.get_info()["items"].items()}
+    response = case.url_open(
+        f"/sign_oca/sign/{signer.id}/{signer.access_token}",
+        data=json.dumps({"params": {"items": items}}),
+        headers={"Content-Type": "application/json"},
+    )
+    response.raise_for_status()
+    case.assertNotIn("error", response.json())
+    return signer
 
 
 @tagged("post_install", "-at_install")

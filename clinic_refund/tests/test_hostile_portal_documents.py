@@ -17,7 +17,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
 from .common import make_pdf
-from .test_contract_signature import signature_png
+from .test_contract_signature import sign_in_portal, signature_png
 from .test_hostile_rpc import CLEAN_ERRORS
 from .test_hostile_stored_value import HostileCase
 
@@ -70,16 +70,7 @@ class TestHostilePortalDocuments(HttpCase, HostileCase):
 
     def sign_in_portal(self, member, document):
         """``member`` signs ``document`` with the call sign_oca's signing page makes."""
-        signer = document.sudo().sign_request_id.signer_ids
-        self.authenticate(member.login, member.login)
-        items = {key: dict(item, value=signature_png()) for key, item in signer.get_info()["items"].items()}
-        response = self.url_open(
-            f"/sign_oca/sign/{signer.id}/{signer.access_token}",
-            data=json.dumps({"params": {"items": items}}),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        self.assertNotIn("error", response.json())
+        sign_in_portal(self, member.login, document)
         self.assertEqual(document.state, "signed")
         return document
 

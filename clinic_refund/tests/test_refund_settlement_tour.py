@@ -1,14 +1,13 @@
 """A negotiated refund in the browser: a manager proposes, the member signs, a manager approves,
 an accountant pays."""
 
-import json
 from unittest.mock import patch
 
 from odoo.addons.clinic_refund.models.clinic_signature_mixin import ClinicSignatureMixin
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import StoredValueCase, make_pdf
-from .test_contract_signature import signature_png
+from .test_contract_signature import sign_in_portal
 
 
 @tagged("post_install", "-at_install")
@@ -50,16 +49,7 @@ class TestSettlementTour(StoredValueCase, HttpCase):
             f"/my/prepaid-contracts/{contract.id}", "clinic_refund_settlement_portal_tour", login=member_user.login
         )
         # sign_oca's page signs with this call once the member drew their signature
-        signer = settlement.sudo().sign_request_id.signer_ids
-        self.authenticate(member_user.login, member_user.login)
-        items = {key: dict(item, value=signature_png()) for key, item in signer.get_info()["items"].items()}
-        response = self.url_open(
-            f"/sign_oca/sign/{signer.id}/{signer.access_token}",
-            data=json.dumps({"params": {"items": items}}),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        self.assertNotIn("error", response.json())
+        signer = sign_in_portal(self, member_user.login, settlement)
         self.assertEqual(settlement.state, "signed")
         self.assertEqual(settlement.signature_method, "electronic")
         signed_page = self.url_open(signer.access_url)

@@ -114,6 +114,30 @@ class TestHostileJournalItems(HostileCase):
         with self.assertRaises(UserError):
             entry.with_user(self.accountant).write({"clinic_stored_value_entry": True})
 
+    def test_nobody_gives_the_ledger_s_marks_or_the_freeze(self):
+        """The marks that let an entry or a payment move the liability, and the refund under way
+        that freezes a contract, are the application's: refused to every role, nothing moved."""
+        contract = self.active_contract()
+        request = self.file_request(contract)
+        payment_vals = {
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": self.partner.id,
+            "amount": 100.0,
+            "journal_id": self.bank_journal.id,
+            "clinic_stored_value_payment": True,
+        }
+        Payments = self.env["account.payment"]
+        self.assertRefusedAndNothingMoved(lambda payments: payments.create(payment_vals), Payments)
+        topup_payment = contract.move_ids.payment_id
+        self.assertRefusedAndNothingMoved(
+            lambda payments: payments.write({"clinic_stored_value_payment": False}), topup_payment
+        )
+        self.assertRefusedAndNothingMoved(
+            lambda contracts: contracts.write({"open_refund_request_id": request.id}), contract
+        )
+        self.assertFalse(contract.open_refund_request_id)
+
     def test_other_items_of_posted_entries_keep_odoo_behaviour(self):
         """Only the liability is ours: a posted invoice's label still changes as in Odoo."""
         invoice = self.create_invoice(300.0)

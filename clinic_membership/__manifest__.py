@@ -23,6 +23,7 @@
         "views/clinic_tier_change_views.xml",
         "views/clinic_points_move_views.xml",
         "views/res_partner_views.xml",
+        "views/clinic_member_opening_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",

@@ -34,6 +34,7 @@
         "views/clinic_contract_template_views.xml",
         "views/clinic_treatment_package_views.xml",
         "views/clinic_contract_package_line_views.xml",
+        "views/clinic_member_opening_views.xml",
         "views/clinic_prepaid_contract_views.xml",
         "views/clinic_stored_value_move_views.xml",
         "views/res_partner_views.xml",

@@ -7,6 +7,7 @@ from . import clinic_points_allocation
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import clinic_member_opening
 from . import product_template
 from . import account_move
 from . import ir_http

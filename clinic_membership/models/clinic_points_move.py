@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-SIGN_BY_TYPE = {"earn": 1, "redeem": -1, "expire": -1}
+SIGN_BY_TYPE = {"earn": 1, "redeem": -1, "expire": -1, "opening": 1}
 
 
 class ClinicPointsMove(models.Model):
@@ -33,6 +33,7 @@ class ClinicPointsMove(models.Model):
             ("expire", "Expired"),
             ("adjust", "Adjustment"),
             ("reversal", "Reversal"),
+            ("opening", "Opening Balance"),
         ],
         string="Type",
         required=True,
@@ -154,7 +155,7 @@ class ClinicPointsMove(models.Model):
                 raise AccessError(self.env._("Only a Clinic Manager can adjust a member's points."))
             if not (vals.get("reason") or "").strip():
                 raise ValidationError(self.env._("An adjustment of points needs a reason."))
-        if move_type in ("earn", "redeem", "adjust"):
+        if move_type in ("earn", "redeem", "adjust", "opening"):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             if not partner.is_member:
                 raise ValidationError(

@@ -19,6 +19,7 @@ class ClinicTierChange(models.Model):
             ("downgrade", "Downgrade (periodic evaluation)"),
             ("manual", "Manual change"),
             ("leave", "Left membership"),
+            ("opening", "Brought over from the previous system"),
         ],
         required=True,
     )

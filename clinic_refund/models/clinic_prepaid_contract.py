@@ -179,10 +179,10 @@ class ClinicPrepaidContract(models.Model):
                 [
                     ("contract_id", "in", self.ids),
                     "|",
-                    ("move_type", "=", "topup"),
+                    ("move_type", "in", ("topup", "opening")),
                     "&",
                     ("move_type", "=", "reversal"),
-                    ("reversed_id.move_type", "=", "topup"),
+                    ("reversed_id.move_type", "in", ("topup", "opening")),
                 ],
                 ["contract_id"],
                 ["amount_principal:sum", "amount_bonus:sum"],

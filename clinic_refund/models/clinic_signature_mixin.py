@@ -34,7 +34,11 @@ class ClinicSignatureMixin(models.AbstractModel):
 
     # Signature evidence: staff only, never the portal.
     signature_method = fields.Selection(
-        [("paper", "Paper scan"), ("electronic", "Electronic signature")],
+        [
+            ("paper", "Paper scan"),
+            ("electronic", "Electronic signature"),
+            ("migrated", "Signed before, brought over from a previous system"),
+        ],
         readonly=True,
         copy=False,
         tracking=True,

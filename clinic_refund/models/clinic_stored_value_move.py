@@ -13,11 +13,12 @@ MOVE_TYPES = [
     ("forfeit", "Forfeit"),
     ("adjust", "Adjustment"),
     ("reversal", "Reversal"),
+    ("opening", "Opening Balance"),
 ]
 # Rows whose accounting entry is a payment (bank or cash side): inbound for a top-up, outbound for a refund.
 PAYMENT_DIRECTIONS = {"topup": "inbound", "refund": "outbound"}
 # The sign every amount of a row of this type must have (adjustments and reversals go both ways).
-SIGNS = {"topup": 1, "consume": -1, "refund": -1, "fee": -1, "forfeit": -1}
+SIGNS = {"topup": 1, "opening": 1, "consume": -1, "refund": -1, "fee": -1, "forfeit": -1}
 
 
 class ClinicStoredValueMove(models.Model):
@@ -298,21 +299,33 @@ class ClinicStoredValueMove(models.Model):
             raise UserError(self.env._("Only the stored value of an active contract can be adjusted."))
         if not vals.get("refund_request_id"):
             contract._check_not_frozen()
-        account = self.env["account.account"].browse(vals.get("adjust_account_id"))
         if contract.currency_id.is_zero(vals["amount_principal"]):
             vals["adjust_account_id"] = False
             return
-        if not account or account == contract.company_id.clinic_stored_value_account_id:
+        self._check_counterpart_account(contract.company_id, vals.get("adjust_account_id"))
+
+    @api.model
+    def _check_counterpart_account(self, company, account_id):
+        """The account balancing the liability in an adjustment or an opening balance."""
+        account = self.env["account.account"].browse(account_id)
+        if not account or account == company.clinic_stored_value_account_id:
             raise UserError(self.env._("Choose the counterpart account of the adjustment."))
-        if account.account_type in ("asset_receivable", "liability_payable") or contract.company_id not in (
-            account.company_ids
-        ):
+        if account.account_type in ("asset_receivable", "liability_payable") or company not in account.company_ids:
             raise UserError(
                 self.env._(
                     "%s cannot balance a stored value adjustment: choose an income, expense or equity account.",
                     account.display_name,
                 )
             )
+
+    def _check_opening_row(self, contract, vals):
+        """The stored value a member held in the clinic's previous system: the first row of its contract,
+        against the account chosen for the migration (see ``clinic.member.opening``)."""
+        contract._check_spendable()
+        if contract.move_ids:
+            raise UserError(self.env._("An opening balance is the first row of its contract %s.", contract.name))
+        contract._check_topup_within_signed(vals["amount_principal"], vals["amount_bonus"])
+        self._check_counterpart_account(contract.company_id, vals.get("adjust_account_id"))
 
     def _check_reversal_row(self, contract, vals):
         contract._check_not_frozen()
@@ -475,6 +488,7 @@ class ClinicStoredValueMove(models.Model):
             "fee": company.clinic_stored_value_fee_account_id,
             "forfeit": company.clinic_stored_value_forfeit_account_id,
             "adjust": self.env["account.account"].browse(vals.get("adjust_account_id")),
+            "opening": self.env["account.account"].browse(vals.get("adjust_account_id")),
         }[vals["move_type"]]
         return [(account, vals["amount_principal"], contract.partner_id)]
 
@@ -490,6 +504,7 @@ class ClinicStoredValueMove(models.Model):
             "forfeit": self.env._("Stored value forfeit - %s", name),
             "adjust": self.env._("Stored value adjustment - %s", name),
             "reversal": self.env._("Stored value reversal - %s", name),
+            "opening": self.env._("Stored value opening balance - %s", name),
         }[move_type]
 
     def _reverse_original_entry(self, vals):

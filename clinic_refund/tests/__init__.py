@@ -24,3 +24,4 @@ from . import test_package_tour
 from . import test_hostile_portal_documents
 from . import test_hostile_second_run
 from . import test_hostile_input
+from . import test_member_opening

@@ -278,3 +278,24 @@ class TestHostileRpc(HttpCase, HostileCase):
         self.call(self.frontdesk, "clinic.session.redeem", "action_confirm", wizard)
         self.assertEqual((line.sessions_remaining, line.amount_remaining), (4, 3333.34))
         self.assertReconciled()
+
+    def test_opening_balances_over_rpc(self):
+        """The migration flow is a manager's: staff neither create opening rows nor post them, and the
+        manager gives no posted state nor the records posting makes."""
+        since = "2024-01-15"
+        row = {"member_number": "RPC-OLD-1", "name": "迁移会员", "member_since": since, "opening_points": 500}
+        self.assertRpcRefused(self.frontdesk, "clinic.member.opening", "create", [row])
+        self.assertRpcRefused(self.accountant, "clinic.member.opening", "create", [row])
+        self.assertRpcRefused(
+            self.manager, "clinic.member.opening", "create", [{**row, "state": "posted", "member_id": self.partner.id}]
+        )
+        draft = self.call(self.manager, "clinic.member.opening", "create", [row])  # the new ids
+        self.assertRpcRefused(self.frontdesk, "clinic.member.opening", "action_post", draft)
+        self.assertRpcRefused(self.frontdesk, "clinic.member.opening", "write", draft, {"opening_points": 10**6})
+        self.assertRpcRefused(self.manager, "clinic.member.opening", "_do_post", draft)
+        self.assertFalse(self.env["res.partner"].search([("member_number", "=", "RPC-OLD-1")]))
+        self.call(self.manager, "clinic.member.opening", "action_post", draft)
+        member = self.env["res.partner"].search([("member_number", "=", "RPC-OLD-1")])
+        self.assertEqual(member.points_balance, 500)
+        self.assertRpcRefused(self.manager, "clinic.member.opening", "write", draft, {"opening_points": 10**6})
+        self.assertEqual(member.points_balance, 500)

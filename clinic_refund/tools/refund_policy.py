@@ -105,8 +105,9 @@ def _ledger_totals(rows, packages=()):
     }
     for row in rows:
         totals["balance_principal"] += row.amount_principal
-        if row.move_type in ("topup", "adjust"):
-            # a manager's adjustment puts value in (or takes it out) like a top-up: the pro rata
+        if row.move_type in ("topup", "opening", "adjust"):
+            # an opening balance brought over from a previous system is what was paid in there; a
+            # manager's adjustment puts value in (or takes it out) like a top-up: the pro rata
             # share P / (P + B) is that of all the value the member was given
             totals["paid"] += row.amount_principal
             totals["bonus_given"] += row.amount_bonus

@@ -427,10 +427,12 @@ def cmd_run(args):
         drop_database(pg, args.db)
     update = []
     if not database_exists(pg, args.db):
+        started = time.time()
         create_database(conf, args.db, "zh_CN")
         if install_addons(conf, args.db, "--load-language", "zh_CN").returncode:
             raise SetupError(f"installing the addons into {args.db} failed (see the log above).")
         set_users_language(conf, args.db, "zh_CN")
+        say(f"first start: the demo clinic database was created in {time.time() - started:.0f} s")
     elif not addons_installed(conf, args.db):
         # an existing database is never dropped without --reset: the addons are added to it
         if install_addons(conf, args.db).returncode:
@@ -532,6 +534,7 @@ def cmd_test(args):
     pg = prepare(ROOT / "requirements.txt")
     if not shutil.which("chromium") and not shutil.which("google-chrome") and not shutil.which("chromium-browser"):
         raise SetupError("the browser tours need Chromium: install it (Debian: apt-get install chromium).")
+    ensure_pdf_engine()  # contracts, agreements and receipts are printed as a clinic prints them
     dbname = args.db
     conf = write_config(pg, dbname, free_port())
     reuse = args.update and database_exists(pg, dbname)
@@ -539,7 +542,9 @@ def cmd_test(args):
         drop_database(pg, dbname)
         # a Chinese clinic's database (the zh_CN tours read the screens as its staff do), with the
         # test users' language left in English
+        started = time.time()
         create_database(conf, dbname, "en_US", languages=["zh_CN"])
+        say(f"database created with accounting in {time.time() - started:.0f} s")
     log_file = CACHE / f"{dbname}-odoo.log"
     addons = args.addons.split(",") if args.addons else ADDONS
     tags = args.tags or ",".join(f"/{name}" for name in addons)

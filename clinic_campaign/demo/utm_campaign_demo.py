@@ -7,7 +7,10 @@ class UtmCampaign(models.Model):
 
     @api.model
     def _clinic_create_demo_data(self):
-        return self.with_env(demo_language(self.env, "clinic_campaign"))._clinic_demo_campaign_activity()
+        # install_mode, as Odoo's loader gives its data records: event registrations then schedule
+        # no mail, whose ticket PDFs wkhtmltopdf would render from an Odoo server still installing
+        env = demo_language(self.env, "clinic_campaign")
+        return self.with_env(env(context=dict(env.context, install_mode=True)))._clinic_demo_campaign_activity()
 
     @api.model
     def _clinic_demo_campaign_activity(self):

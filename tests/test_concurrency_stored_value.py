@@ -119,7 +119,7 @@ class TestConcurrentStoredValueSpending(TransactionCase):
         self.assertTrue(b_was_blocked, "worker B waits on the wallet row lock held by A")
         self.assertIsInstance(results["b_first_try"], errors.SerializationFailure)
         self.assertIsInstance(results["b"], UserError)
-        self.assertIn("less than the 80", str(results["b"]))
+        self.assertRegex(str(results["b"]), r"less than the \S*\s?80\.00")
         balance, payment_states, report = self._final_state()
         self.assertEqual(balance, 20.0)
         self.assertIn(payment_states[0], ("paid", "in_payment"))

@@ -3,6 +3,7 @@ import math
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
+from odoo.tools.misc import formatLang
 
 # What makes a points discount line worth its points: only its redemption flow sets them.
 DISCOUNT_LINE_FIELDS = {"price_unit", "quantity", "discount", "product_id", "tax_ids", "move_id", "display_type"}
@@ -238,8 +239,8 @@ class AccountMove(models.Model):
             raise ValidationError(
                 self.env._(
                     "A discount of %(discount)s is more than the invoice total %(total)s.",
-                    discount=discount,
-                    total=self.amount_total,
+                    discount=formatLang(self.env, discount, currency_obj=self.currency_id),
+                    total=formatLang(self.env, self.amount_total, currency_obj=self.currency_id),
                 )
             )
         redemption = self.env["clinic.points.move"]._clinic_record(

@@ -246,8 +246,8 @@ class ClinicContractPackageLine(models.Model):
                     "The taxes of %(product)s make the session invoice %(total)s instead of %(amount)s: "
                     "check the treatment's taxes.",
                     product=self.product_id.display_name,
-                    total=invoice.amount_total,
-                    amount=amount,
+                    total=formatLang(self.env, invoice.amount_total, currency_obj=self.currency_id),
+                    amount=formatLang(self.env, amount, currency_obj=self.currency_id),
                 )
             )
         self.contract_id._consume_stored_value(amount, invoice, package_line=self, sessions=quantity)

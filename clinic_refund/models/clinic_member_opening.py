@@ -26,7 +26,9 @@ class ClinicMemberOpening(models.Model):
         string="Stored Value Left (Principal)", help="What she paid in and has not spent yet."
     )
     opening_bonus = fields.Monetary(string="Stored Value Left (Bonus)", help="Bonus value she has not spent yet.")
-    contract_reference = fields.Char(string="Previous Contract Number", help="The number of her prepaid contract in the previous system.")
+    contract_reference = fields.Char(
+        string="Previous Contract Number", help="The number of her prepaid contract in the previous system."
+    )
     contract_date_signed = fields.Date(string="Contract Signed On", help="When she signed that contract.")
     opening_account_id = fields.Many2one(
         "account.account",

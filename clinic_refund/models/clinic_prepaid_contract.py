@@ -237,6 +237,25 @@ class ClinicPrepaidContract(models.Model):
         self.ensure_one()
         return self.currency_id.round(self._principal_free() + self.balance_bonus)
 
+    def _checkout_warning(self):
+        """Why this contract pays nothing at the desk today, in the desk's words (empty: it pays)."""
+        self.ensure_one()
+        if self.open_refund_request_id:
+            return self.env._(
+                "%(contract)s is frozen: refund %(request)s is under way.",
+                contract=self.name,
+                request=self.open_refund_request_id.name,
+            )
+        if self.currency_id.is_zero(self._stored_value_free()) and not self.currency_id.is_zero(self.balance_packages):
+            return self.env._(
+                "%(contract)s holds %(amount)s for its package sessions only: redeem them with Redeem Sessions.",
+                contract=self.name,
+                amount=formatLang(self.env, self.balance_packages, currency_obj=self.currency_id),
+            )
+        if self.currency_id.is_zero(self._stored_value_free()):
+            return self.env._("%s has no stored value left.", self.name)
+        return ""
+
     @api.depends("refund_request_ids.state")
     def _compute_open_refund_request_id(self):
         requests = self._open_refund_requests()
@@ -428,7 +447,7 @@ class ClinicPrepaidContract(models.Model):
                         "Contract %(contract)s still holds %(amount)s of principal: refund it before "
                         "closing the contract.",
                         contract=contract.name,
-                        amount=contract.balance_principal,
+                        amount=formatLang(self.env, contract.balance_principal, currency_obj=contract.currency_id),
                     )
                 )
         self._lock_stored_value()
@@ -581,16 +600,16 @@ class ClinicPrepaidContract(models.Model):
                         "Contract %(contract)s holds %(available)s of stored value free to spend (its packages' "
                         "sessions are redeemed on their own), less than the %(amount)s to pay.",
                         contract=self.name,
-                        available=currency.round(principal + bonus),
-                        amount=amount,
+                        available=formatLang(self.env, principal + bonus, currency_obj=currency),
+                        amount=formatLang(self.env, amount, currency_obj=currency),
                     )
                 )
             raise UserError(
                 self.env._(
                     "Contract %(contract)s holds %(available)s of stored value, less than the %(amount)s to pay.",
                     contract=self.name,
-                    available=currency.round(principal + bonus),
-                    amount=amount,
+                    available=formatLang(self.env, principal + bonus, currency_obj=currency),
+                    amount=formatLang(self.env, amount, currency_obj=currency),
                 )
             )
         if self.consumption_order == "principal_first":
@@ -667,7 +686,7 @@ class ClinicPrepaidContract(models.Model):
                 self.env._(
                     "Invoice %(invoice)s only has %(residual)s left to pay.",
                     invoice=invoice.name,
-                    residual=invoice.amount_residual,
+                    residual=formatLang(self.env, invoice.amount_residual, currency_obj=invoice.currency_id),
                 )
             )
 

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.addons.clinic_membership.models.clinic_guarded_mixin import EARLIEST_BUSINESS_DATE
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
+from odoo.tools.misc import formatLang
 
 MOVE_TYPES = [
     ("topup", "Top-up"),
@@ -161,8 +162,8 @@ class ClinicStoredValueMove(models.Model):
                         "Not enough stored value on contract %(contract)s: principal %(principal)s, "
                         "bonus %(bonus)s available.",
                         contract=contract.name,
-                        principal=contract.balance_principal,
-                        bonus=contract.balance_bonus,
+                        principal=formatLang(self.env, contract.balance_principal, currency_obj=currency),
+                        bonus=formatLang(self.env, contract.balance_bonus, currency_obj=currency),
                     )
                 )
             running[contract] = (principal, bonus)
@@ -256,7 +257,7 @@ class ClinicStoredValueMove(models.Model):
                 self.env._(
                     "%(reserved)s of contract %(contract)s pays for the sessions of its treatment packages: "
                     "it is spent by redeeming them.",
-                    reserved=contract.balance_packages,
+                    reserved=formatLang(self.env, contract.balance_packages, currency_obj=contract.currency_id),
                     contract=contract.name,
                 )
             )

@@ -92,6 +92,7 @@ class ResCompany(models.Model):
                 vals["clinic_stored_value_journal_id"] = company_env._clinic_create_journal().id
             if vals:
                 company.write(vals)
+            company_env._clinic_name_cash_journals()
 
     def _clinic_create_account(self, spec):
         _fname, cn_ref, fallback_type, code, name_en, name_zh, account_type = spec
@@ -116,6 +117,17 @@ class ResCompany(models.Model):
         if self._clinic_lang_installed("zh_CN"):
             account.update_field_translations("name", {"zh_CN": name_zh})
         return account
+
+    def _clinic_name_cash_journals(self):
+        """The chart's cash journal is 现金 at a Chinese desk (Odoo's chart names it in English only)."""
+        if not self._clinic_lang_installed("zh_CN"):
+            return
+        journals = self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(self), ("type", "=", "cash")]
+        )
+        for journal in journals:
+            if journal.with_context(lang="zh_CN").name in ("Cash", "Cash on Hand"):
+                journal.update_field_translations("name", {"zh_CN": "现金"})
 
     def _clinic_lang_installed(self, code):
         return code in dict(self.env["res.lang"].get_installed())

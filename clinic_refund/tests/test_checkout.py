@@ -1,6 +1,6 @@
 """The front desk's checkout: tier prices, points, stored value and the rest on one screen."""
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import StoredValueCase
@@ -59,10 +59,41 @@ class TestCheckout(StoredValueCase):
         self.assertEqual(contract.balance_principal, 0.0)
         self.assertEqual(invoice.clinic_points_redeemed, 10000)
 
-    def test_the_rest_may_stay_to_pay(self):
+    def test_the_rest_is_paid_in_cash_unless_the_desk_says_otherwise(self):
         self.active_contract(principal=300.0, bonus=0.0)
-        invoice = self.env["account.move"].browse(self.checkout().action_confirm()["res_id"])
+        wizard = self.checkout()
+        self.assertEqual(wizard.journal_id.type, "cash", "cash is chosen for the rest")
+        self.assertFalse(wizard.rest_warning)
+        wizard.journal_id = False
+        self.assertIn("600.00", wizard.rest_warning, "said before confirming: the invoice stays part-paid")
+        invoice = self.env["account.move"].browse(wizard.action_confirm()["res_id"])
         self.assertEqual((invoice.payment_state, invoice.amount_residual), ("partial", 600.0))
+
+    def test_the_contract_proposed_is_one_that_pays_today(self):
+        frozen = self.active_contract(principal=6600.0, bonus=0.0)
+        self.file_request(frozen).action_submit()
+        sessions_only = self.package_contract(self.create_package(price=5000.0))
+        wizard = self.checkout()
+        self.assertFalse(wizard.contract_id, "neither a frozen contract nor one holding only sessions pays")
+        self.assertIn(frozen.name, wizard.contract_warning)
+        self.assertIn("frozen", wizard.contract_warning)
+        self.assertIn(sessions_only.name, wizard.contract_warning)
+        self.assertIn("5,000.00", wizard.contract_warning, "amounts are money")
+        payer = self.active_contract(principal=1000.0, bonus=0.0)
+        wizard = self.checkout()
+        self.assertEqual((wizard.contract_id, wizard.contract_warning), (payer, ""))
+        wizard.contract_id = frozen
+        self.assertIn("frozen", wizard.contract_warning)
+
+    def test_amounts_in_refusals_are_money(self):
+        contract = self.active_contract(principal=300.0, bonus=0.0)
+        wizard = self.checkout(lines=((None, 1),))
+        wizard.stored_value_amount = 5000.0
+        with self.assertRaisesRegex(ValidationError, r"5,000\.00"):
+            wizard.action_confirm()
+        invoice = self.create_invoice(1000.0)
+        with self.assertRaisesRegex(UserError, r"300\.00"):
+            contract._consume_stored_value(800.0, invoice)
 
     def test_bad_checkouts_leave_nothing_half_written(self):
         self.active_contract(principal=3000.0, bonus=0.0)

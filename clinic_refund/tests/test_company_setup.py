@@ -71,3 +71,12 @@ class TestCompanySetup(StoredValueCase):
         form.save().execute()
         self.assertEqual(self.company.clinic_stored_value_account_id, other)
         self.company.clinic_stored_value_account_id = self.liability
+
+    def test_the_cash_journal_reads_chinese_at_a_chinese_desk(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env.company._clinic_setup_stored_value_accounting()
+        cash = self.env["account.journal"].search(
+            [("company_id", "=", self.env.company.id), ("type", "=", "cash")], limit=1
+        )
+        self.assertEqual(cash.with_context(lang="zh_CN").name, "现金")
+        self.assertNotEqual(cash.with_context(lang="en_US").name, "现金", "English screens keep their name")

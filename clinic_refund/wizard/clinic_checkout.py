@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang
 
 
 class ClinicCheckout(models.TransientModel):
@@ -36,6 +37,9 @@ class ClinicCheckout(models.TransientModel):
         check_company=True,
         domain="[('partner_id', 'child_of', partner_id), ('state', '=', 'active'), ('company_id', '=', company_id)]",
     )
+    contract_warning = fields.Char(
+        compute="_compute_contract_warning", help="Why the member's prepaid contract cannot pay today."
+    )
     stored_value_available = fields.Monetary(compute="_compute_amounts")
     stored_value_amount = fields.Monetary(
         string="From Stored Value", compute="_compute_stored_value_amount", store=True, readonly=False, precompute=True
@@ -43,11 +47,13 @@ class ClinicCheckout(models.TransientModel):
     journal_id = fields.Many2one(
         "account.journal",
         string="Rest Paid Into",
+        default=lambda self: self._default_journal_id(),
         check_company=True,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
         help="Bank or cash journal of what stored value and points do not pay; empty: the rest stays to pay.",
     )
     amount_rest = fields.Monetary(string="Rest to Pay", compute="_compute_amounts")
+    rest_warning = fields.Char(compute="_compute_rest_warning")
     package_line_ids = fields.Many2many(
         "clinic.contract.package.line",
         string="Package Sessions",
@@ -67,18 +73,41 @@ class ClinicCheckout(models.TransientModel):
                 ]
             )
 
+    @api.model
+    def _default_journal_id(self):
+        """Cash, where most of what stored value and points leave is paid at the desk."""
+        return self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(self.env.company), ("type", "=", "cash")],
+            order="sequence, id",
+            limit=1,
+        )
+
+    def _member_contracts(self):
+        self.ensure_one()
+        return self.env["clinic.prepaid.contract"].search(
+            [
+                ("partner_id", "child_of", self.partner_id.commercial_partner_id.id),
+                ("state", "=", "active"),
+                ("company_id", "=", self.company_id.id),
+            ],
+            order="id",
+        )
+
     @api.depends("partner_id", "company_id")
     def _compute_contract_id(self):
+        """The contract that pays the most today: never one frozen by a refund under way, nor one whose
+        value is all reserved for its packages' sessions."""
         for checkout in self:
-            checkout.contract_id = self.env["clinic.prepaid.contract"].search(
-                [
-                    ("partner_id", "child_of", checkout.partner_id.commercial_partner_id.id),
-                    ("state", "=", "active"),
-                    ("company_id", "=", checkout.company_id.id),
-                ],
-                order="balance_principal desc, balance_bonus desc, id",
-                limit=1,
+            payable = checkout._member_contracts().filtered(
+                lambda c: not c.open_refund_request_id and not c.currency_id.is_zero(c._stored_value_free())
             )
+            checkout.contract_id = payable.sorted(lambda c: c._stored_value_free(), reverse=True)[:1]
+
+    @api.depends("contract_id", "partner_id", "company_id")
+    def _compute_contract_warning(self):
+        for checkout in self:
+            contracts = checkout.contract_id or checkout._member_contracts()
+            checkout.contract_warning = "; ".join(filter(None, (c._checkout_warning() for c in contracts)))
 
     @api.depends("line_ids.price_total", "points_to_redeem", "contract_id", "stored_value_amount")
     def _compute_amounts(self):
@@ -90,6 +119,19 @@ class ClinicCheckout(models.TransientModel):
             checkout.stored_value_available = contract._stored_value_free() if contract else 0.0
             checkout.amount_rest = currency.round(
                 checkout.amount_total - checkout.points_value - checkout.stored_value_amount
+            )
+
+    @api.depends("amount_rest", "journal_id")
+    def _compute_rest_warning(self):
+        for checkout in self:
+            rest_open = checkout.currency_id.compare_amounts(checkout.amount_rest, 0.0) > 0 and not checkout.journal_id
+            checkout.rest_warning = (
+                self.env._(
+                    "No payment journal: %s stays to pay on the invoice, which will be only partly paid.",
+                    formatLang(self.env, checkout.amount_rest, currency_obj=checkout.currency_id),
+                )
+                if rest_open
+                else ""
             )
 
     @api.depends("line_ids.price_total", "points_to_redeem", "contract_id")
@@ -123,9 +165,9 @@ class ClinicCheckout(models.TransientModel):
             raise ValidationError(
                 self.env._(
                     "Points (%(points)s) and stored value (%(stored)s) are more than the total of %(total)s.",
-                    points=self.points_value,
-                    stored=self.stored_value_amount,
-                    total=self.amount_total,
+                    points=formatLang(self.env, self.points_value, currency_obj=currency),
+                    stored=formatLang(self.env, self.stored_value_amount, currency_obj=currency),
+                    total=formatLang(self.env, self.amount_total, currency_obj=currency),
                 )
             )
         if not currency.is_zero(self.stored_value_amount) and not self.contract_id:

@@ -37,6 +37,7 @@ DEMO_LOGINS = [
     ("frontdesk", "frontdesk", "Clinic User, front desk / 前台"),
     ("accountant", "accountant", "Clinic Accountant / 会计"),
     ("director", "director", "Clinic Director / 院长"),
+    ("doctor", "doctor", "Practitioner / 医生 (gives treatments)"),
     ("member", "member", "Portal member / 会员 (portal)"),
 ]
 

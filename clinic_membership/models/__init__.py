@@ -11,3 +11,4 @@ from . import clinic_member_opening
 from . import product_template
 from . import account_move
 from . import ir_http
+from . import res_users

@@ -22,3 +22,14 @@ class IrHttp(models.AbstractModel):
             busy.__cause__ = exception
             return super()._handle_error(busy)
         return super()._handle_error(exception)
+
+    def session_info(self):
+        """Clinic staff land on their own work, not on Discuss (a home action set on a user wins)."""
+        info = super().session_info()
+        user = self.env.user
+        if not info.get("home_action_id") and info.get("is_internal_user"):
+            xmlid = user._clinic_home_action_xmlid()
+            action = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
+            if action:
+                info["home_action_id"] = action.id
+        return info

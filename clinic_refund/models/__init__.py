@@ -20,3 +20,4 @@ from . import clinic_refund_settlement
 from . import tier_definition
 from . import tier_review
 from . import clinic_member_opening
+from . import res_users

@@ -212,8 +212,10 @@ class ClinicContractPackageLine(models.Model):
             )
 
     def _check_practitioner(self, practitioner):
-        """The practitioner is clinic staff of the contract's company (a client may send any user)."""
-        if practitioner and (practitioner.share or self.company_id not in practitioner.sudo().company_ids):
+        """The practitioner gives treatments in the contract's company (a client may send any user)."""
+        if practitioner and (
+            not practitioner.clinic_is_practitioner or self.company_id not in practitioner.sudo().company_ids
+        ):
             raise UserError(self.env._("%s is not a practitioner of this clinic.", practitioner.sudo().display_name))
 
     def _redemption_prices(self, quantity):

@@ -18,6 +18,19 @@ class ResPartner(models.Model):
         compute="_compute_stored_value_balance",
         currency_field="stored_value_currency_id",
     )
+    stored_value_available = fields.Monetary(
+        string="Stored Value Available",
+        compute="_compute_stored_value_available",
+        currency_field="stored_value_currency_id",
+        help="What the member's active contracts pay for any treatment today: principal and bonus not "
+        "reserved for package sessions, on contracts no refund has frozen.",
+    )
+    stored_value_reserved = fields.Monetary(
+        string="Reserved for Sessions",
+        compute="_compute_stored_value_available",
+        currency_field="stored_value_currency_id",
+        help="Paid value of the package sessions not used yet: spent only by redeeming them.",
+    )
     clinic_contract_count = fields.Integer(compute="_compute_clinic_contract_count", string="Contract Count")
     clinic_package_line_ids = fields.One2many(
         "clinic.contract.package.line", "partner_id", string="Treatment Packages", readonly=True
@@ -47,6 +60,20 @@ class ResPartner(models.Model):
             partner.stored_value_currency_id = company.currency_id
             partner.stored_value_balance = company.currency_id.round(principal)
             partner.stored_value_bonus_balance = company.currency_id.round(bonus)
+
+    @api.depends_context("company")
+    @api.depends("clinic_contract_ids.balance_principal", "clinic_contract_ids.balance_bonus")
+    def _compute_stored_value_available(self):
+        contracts = self.env["clinic.prepaid.contract"].search(
+            [("partner_id", "in", self.ids), ("state", "=", "active"), ("company_id", "=", self.env.company.id)]
+        )
+        for partner in self:
+            own = contracts.filtered(lambda c, p=partner: c.partner_id == p)
+            currency = self.env.company.currency_id
+            partner.stored_value_available = currency.round(
+                sum(c._stored_value_free() for c in own if not c.open_refund_request_id)
+            )
+            partner.stored_value_reserved = currency.round(sum(own.mapped("balance_packages")))
 
     def _compute_clinic_contract_count(self):
         counts = dict(

@@ -51,7 +51,7 @@ class StoredValueCase(TransactionCase):
             "sv_manager",
             name="李经理",
             groups="base.group_user,base.group_partner_manager,clinic_membership.group_clinic_manager,"
-            "account.group_account_invoice",
+            "clinic_membership.group_clinic_practitioner,account.group_account_invoice",
         )
         cls.frontdesk = new_test_user(
             cls.env,

@@ -79,7 +79,11 @@ class TestCheckout(StoredValueCase):
         self.assertIn("frozen", wizard.contract_warning)
         self.assertIn(sessions_only.name, wizard.contract_warning)
         self.assertIn("5,000.00", wizard.contract_warning, "amounts are money")
+        self.partner.invalidate_recordset()
+        self.assertEqual((self.partner.stored_value_available, self.partner.stored_value_reserved), (0.0, 5000.0))
         payer = self.active_contract(principal=1000.0, bonus=0.0)
+        self.partner.invalidate_recordset()
+        self.assertEqual(self.partner.stored_value_available, 1000.0, "the member's form says what pays today")
         wizard = self.checkout()
         self.assertEqual((wizard.contract_id, wizard.contract_warning), (payer, ""))
         wizard.contract_id = frozen

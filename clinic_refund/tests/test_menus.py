@@ -1,4 +1,4 @@
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import StoredValueCase
 
@@ -22,3 +22,29 @@ class TestStoredValueMenus(StoredValueCase):
         arch = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn("clinic_stored_value_account_id", arch)
         self.assertIn("clinic_prepaid_setting_container", arch)
+
+
+@tagged("post_install", "-at_install")
+class TestHomeActions(HttpCase, StoredValueCase):
+    """Each clinic role lands on its own work after login, not on Discuss."""
+
+    def _home_action(self, user):
+        user.password = f"{user.login}-Home-2026"
+        self.authenticate(user.login, user.password)
+        return self.make_jsonrpc_request("/web/session/get_session_info", {})["home_action_id"]
+
+    def test_each_role_lands_on_its_work(self):
+        expected = {
+            self.frontdesk: "clinic_membership.res_partner_action_clinic_member",
+            self.accountant: "clinic_refund.clinic_refund_request_action_to_pay",
+            self.manager: "clinic_refund.clinic_refund_request_action_to_approve",
+            self.director: "clinic_refund.clinic_refund_request_action_to_approve",
+        }
+        for user, xmlid in expected.items():
+            with self.subTest(user=user.login):
+                self.assertEqual(self._home_action(user), self.env.ref(xmlid).id)
+        employee = new_test_user(self.env, "home_employee", groups="base.group_user")
+        self.assertFalse(self._home_action(employee), "outside the clinic, Odoo's own home")
+        own = self.env.ref("clinic_refund.clinic_refund_request_action")
+        self.frontdesk.action_id = own.id  # action_id is an ir.actions.actions
+        self.assertEqual(self._home_action(self.frontdesk), own.id, "a home action set on the user wins")

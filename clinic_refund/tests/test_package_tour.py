@@ -29,7 +29,12 @@ class TestPackageTour(StoredValueCase, HttpCase):
             groups="base.group_user,clinic_membership.group_clinic_manager",
         )
         self.accountant.lang = "zh_CN"
-        doctor = new_test_user(self.env, "pk_tour_doctor", name="陈医生", groups="base.group_user")
+        doctor = new_test_user(
+            self.env,
+            "pk_tour_doctor",
+            name="陈医生",
+            groups="base.group_user,clinic_membership.group_clinic_practitioner",
+        )
         member = self.env["res.partner"].create({"name": "钱疗程", "phone": "+86 139 0000 1111"})
         member.action_enrol_member()
         member.sudo().write({"member_number": "M900001"})

@@ -146,6 +146,7 @@ class TestTreatmentPackage(StoredValueCase):
             }
         )
         refused(UserError, "not a practitioner", practitioner=portal_user)
+        refused(UserError, "not a practitioner", practitioner=self.frontdesk)  # staff who give no treatment
         # a cash checkout cannot spend what pays for the sessions
         with self.assertRaisesRegex(UserError, "free to spend"):
             self.pay(self.create_invoice(1500.0), 1500.0, contract)
@@ -266,3 +267,20 @@ class TestTreatmentPackage(StoredValueCase):
         self.env["clinic.refund.request"].search([("contract_id", "=", contract.id)]).unlink()
         self.redeem(contract.package_line_ids, 1)
         self.assertEqual(self.file_request(contract, reason="cooling_off").policy_rule, "standard")
+
+    def test_the_desk_chooses_among_practitioners_and_gets_the_usual_one(self):
+        contract = self.package_contract(self.package, principal=6000.0)
+        line = contract.package_line_ids
+        redeem = self.env["clinic.session.redeem"].with_user(self.frontdesk)
+        offered = (
+            self.env["res.users"]
+            .with_user(self.frontdesk)
+            .search([("clinic_is_practitioner", "=", True), ("company_ids", "in", self.company.id)])
+        )
+        self.assertIn(self.manager, offered)
+        self.assertNotIn(self.frontdesk, offered, "the desk lists those who give treatments only")
+        self.assertNotIn(self.accountant, offered)
+        self.assertFalse(redeem.new({"partner_id": self.partner.id}).practitioner_id, "no session yet")
+        self.redeem(line, 1, practitioner=self.manager)
+        wizard = redeem.new({"partner_id": self.partner.id})
+        self.assertEqual(wizard.practitioner_id, self.manager, "her usual practitioner, pre-filled")

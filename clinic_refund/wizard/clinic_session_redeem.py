@@ -35,9 +35,29 @@ class ClinicSessionRedeem(models.TransientModel):
     practitioner_id = fields.Many2one(
         "res.users",
         required=True,
-        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
-        help="Who gives the treatment: recorded on the session's invoice.",
+        compute="_compute_practitioner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('clinic_is_practitioner', '=', True), ('company_ids', 'in', company_id)]",
+        help="Who gives the treatment (a Practitioner): recorded on the session's invoice.",
     )
+
+    @api.depends("partner_id")
+    def _compute_practitioner_id(self):
+        """The member's usual practitioner: who gave her last package session."""
+        for wizard in self:
+            last = self.env["account.move"].search(
+                [
+                    ("commercial_partner_id", "=", wizard.partner_id.commercial_partner_id.id),
+                    ("clinic_practitioner_id", "!=", False),
+                    ("company_id", "=", wizard.company_id.id),
+                ],
+                order="invoice_date desc, id desc",
+                limit=1,
+            )
+            practitioner = last.clinic_practitioner_id
+            wizard.practitioner_id = practitioner if practitioner.clinic_is_practitioner else False
 
     @api.depends("partner_id")
     def _compute_package_line_id(self):

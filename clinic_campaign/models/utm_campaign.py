@@ -112,6 +112,7 @@ class UtmCampaign(models.Model):
         help="Mailed to members who consented to email when the campaign rewards them.",
     )
     clinic_overlap_warning = fields.Char(compute="_compute_clinic_overlap_warning", string="Overlap Warning")
+    clinic_empty_warning = fields.Char(compute="_compute_clinic_empty_warning", string="Empty Campaign Warning")
     clinic_attribution_days = fields.Integer(
         string="Attribution Window (days)",
         default=30,
@@ -138,7 +139,8 @@ class UtmCampaign(models.Model):
         readonly=True,
         copy=False,
         help="Untaxed invoiced revenue (credit notes deducted) of each participant from the day the campaign "
-        "first reached them to the end of the attribution window.",
+        "first reached them to the end of the attribution window. Last touch: an invoice is credited once, to the "
+        "campaign that reached the member last before it.",
     )
     clinic_points_issued = fields.Integer(string="Points Issued", readonly=True, copy=False)
     clinic_survey_count = fields.Integer(string="Survey Answers", readonly=True, copy=False)
@@ -230,6 +232,27 @@ class UtmCampaign(models.Model):
             self.mail_template_id = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else False
         if self.clinic_campaign_type == "double_points" and self.points_multiplier == 1:
             self.points_multiplier = 2.0
+
+    @api.depends(
+        "clinic_campaign_type", "points_multiplier", "bonus_points", "discount_product_id", "benefit_description"
+    )
+    def _compute_clinic_empty_warning(self):
+        for campaign in self:
+            grants_nothing = (
+                campaign.clinic_campaign_type in LAUNCH_PERIODS
+                and campaign.points_multiplier <= 1
+                and not campaign.bonus_points
+                and not campaign.discount_product_id
+                and not (campaign.benefit_description or "").strip()
+            )
+            campaign.clinic_empty_warning = (
+                self.env._(
+                    "This campaign grants nothing yet: no points multiplier, no bonus points, no coupon and no "
+                    "benefit described. Members would receive an empty announcement."
+                )
+                if grants_nothing
+                else False
+            )
 
     # ------------------------------------------------------------------ overlapping multipliers
 
@@ -709,10 +732,13 @@ class UtmCampaign(models.Model):
         return 100.0 * (promoters - detractors) / len(scores)
 
     def _clinic_participants(self):
-        """Partners rewarded, earning under the campaign, registered to its events or answering its surveys."""
+        """Members the campaign reached or rewarded (never those it skipped), earning under it, registered to
+        its events or answering its surveys."""
         self.ensure_one()
         env = self.sudo().env
-        partners = self.clinic_grant_ids.partner_id
+        partners = self.clinic_grant_ids.filtered(
+            lambda grant: grant.contact_state in CONTACTED_STATES or grant.points_move_id
+        ).partner_id
         partners |= env["clinic.points.move"].search([("campaign_id", "=", self.id), ("points", ">", 0)]).partner_id
         partners |= (
             env["event.registration"]
@@ -745,10 +771,34 @@ class UtmCampaign(models.Model):
                 ["amount_untaxed_signed:sum"],
             )
         )
+        later = self._clinic_later_touches(participants, touched)
         total = sum(
-            amount for partner, day, amount in groups if touched[partner.id] <= day <= touched[partner.id] + window
+            amount
+            for partner, day, amount in groups
+            if touched[partner.id] <= day <= touched[partner.id] + window
+            and not any(touch <= day <= end for touch, end in later.get(partner.id, ()))
         )
         return self.currency_id.round(total)
+
+    def _clinic_later_touches(self, participants, touched):
+        """{partner id: [(day, end of its window)]} of the other campaigns that reached each participant after
+        this one: an invoice is credited to the campaign that reached the member last (last touch), once."""
+        self.ensure_one()
+        later = {}
+        others = self.search(
+            [
+                ("clinic_campaign_type", "!=", False),
+                ("id", "!=", self.id),
+                ("company_id", "in", [(self.company_id or self.env.company).id, False]),
+            ]
+        )
+        for other in others:
+            window = timedelta(days=max(other.clinic_attribution_days, 0))
+            for partner_id, day in other._clinic_first_touch_dates(participants).items():
+                own = touched.get(partner_id)
+                if own and (day > own or (day == own and other.id > self.id)):
+                    later.setdefault(partner_id, []).append((day, day + window))
+        return later
 
     def _clinic_first_touch_dates(self, participants):
         """{partner id: the first day the campaign reached or rewarded them}."""

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -124,6 +126,32 @@ class TestCampaign(ClinicCampaignCase):
         campaign.clinic_attribution_days = 30
         campaign._clinic_refresh_results()
         self.assertEqual(campaign.clinic_revenue, 1700)
+
+    def test_participants_are_those_reached_and_revenue_is_credited_once(self):
+        template = self.env.ref("clinic_campaign.mail_template_campaign_holiday").id
+        first = self.create_campaign(
+            "double_points", points_multiplier=2, date_start=self.today - timedelta(days=5), mail_template_id=template
+        )
+        second = self.create_campaign(
+            "double_points", points_multiplier=3, date_start=self.today - timedelta(days=5), mail_template_id=template
+        )
+        member = self.create_member("两次触达")
+        skipped = self.create_member("未同意", consent=False)
+        with freeze_time(self.today - timedelta(days=3)):
+            first.action_clinic_launch()
+        second.action_clinic_launch()  # reaches her again, later
+        self.create_invoice(member, 1000)
+        (first | second)._clinic_refresh_results()
+        self.assertIn(skipped, second.clinic_grant_ids.partner_id, "skipped: no consent")
+        self.assertEqual((first.clinic_participant_count, second.clinic_participant_count), (1, 1), "never the skipped")
+        self.assertEqual((first.clinic_revenue, second.clinic_revenue), (0.0, 1000.0), "last touch, credited once")
+
+    def test_a_campaign_that_grants_nothing_says_so_before_launch(self):
+        empty = self.create_campaign("member_day", date_start=self.today)
+        self.assertIn("grants nothing", empty.clinic_empty_warning)
+        empty.bonus_points = 100
+        self.assertFalse(empty.clinic_empty_warning)
+        self.assertFalse(self.create_campaign("event").clinic_empty_warning, "events are not launched")
 
     def test_launch_announces_once_with_consent_and_logs_the_reach(self):
         campaign = self.create_campaign(

@@ -21,6 +21,7 @@
         "report/clinic_refund_request_report.xml",
         "report/clinic_refund_settlement_report.xml",
         "report/clinic_member_card_report.xml",
+        "report/account_invoice_report.xml",
         "wizard/clinic_contract_scan_upload_views.xml",
         "wizard/clinic_stored_value_topup_views.xml",
         "wizard/clinic_stored_value_adjust_views.xml",

@@ -33,6 +33,31 @@ class AccountMove(models.Model):
         help="Posted by the stored-value ledger: the only entries that move the stored-value liability.",
     )
 
+    def _clinic_is_clinic_document(self):
+        """A customer invoice or credit note of a clinic (a company keeping stored value)."""
+        self.ensure_one()
+        return self.move_type in ("out_invoice", "out_refund") and bool(self.company_id.clinic_stored_value_journal_id)
+
+    def _clinic_payment_breakdown(self):
+        """What paid the invoice, as the member reads it: [(label, amount)] of points, stored value, other
+        payments and what is still due (the printed invoice says it under the totals)."""
+        self.ensure_one()
+        currency = self.currency_id
+        points_product = self.company_id.clinic_points_discount_product_id
+        points = -sum(
+            self.invoice_line_ids.filtered(lambda line: line.product_id == points_product).mapped("price_total")
+        )
+        rows = self.sudo().clinic_stored_value_move_ids
+        stored_value = -sum(rows.mapped("amount_principal")) - sum(rows.mapped("amount_bonus"))
+        paid = self.amount_total - self.amount_residual
+        parts = [
+            (self.env._("Points"), points),
+            (self.env._("Stored value"), stored_value),
+            (self.env._("Cash, card or transfer"), paid - stored_value),
+            (self.env._("Still to pay"), self.amount_residual),
+        ]
+        return [(label, currency.round(amount)) for label, amount in parts if not currency.is_zero(amount)]
+
     @api.depends("clinic_stored_value_move_ids")
     def _compute_clinic_stored_value_count(self):
         for move in self:

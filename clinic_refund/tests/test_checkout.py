@@ -139,3 +139,33 @@ class TestCheckout(StoredValueCase):
         employee = new_test_user(self.env, "co_employee", groups="base.group_user")
         with self.assertRaises(UserError):
             self.env["clinic.checkout"].with_user(employee).create({"partner_id": self.partner.id})
+
+    def test_the_printed_invoice_says_amounts_with_tax_and_what_paid_them(self):
+        tax = self.env["account.tax"].create(
+            {
+                "name": "VAT 13% incl.",
+                "amount": 13.0,
+                "amount_type": "percent",
+                "price_include_override": "tax_included",
+            }
+        )
+        self.product.write({"taxes_id": [(6, 0, tax.ids)], "list_price": 2660.0})
+        self.partner._clinic_set_tier(self.env.ref("clinic_membership.tier_regular"), "manual")
+        self.active_contract(principal=1000.0, bonus=0.0)
+        self.env["clinic.points.move"]._clinic_record(
+            [{"partner_id": self.partner.id, "move_type": "earn", "points": 6000, "source_ref": "test"}]
+        )
+        wizard = self.checkout(points_to_redeem=6000)  # 60.00 of points
+        self.assertEqual(wizard.journal_id, self.cash_journal)
+        wizard.journal_id = False  # 1,600.00 stays to pay
+        invoice = self.env["account.move"].browse(wizard.action_confirm()["res_id"])
+        html, _type = self.env["ir.actions.report"]._render_qweb_html("account.account_invoices", invoice.ids)
+        html = html.decode()
+        self.assertIn("2,660.00", html, "the treatment's line at its price with tax")
+        self.assertNotIn("2,353.98", html)
+        self.assertEqual(
+            invoice._clinic_payment_breakdown(),
+            [("Points", 60.0), ("Stored value", 1000.0), ("Still to pay", 1600.0)],
+        )
+        self.assertIn("o_clinic_paid_with", html)
+        self.assertIn("1,600.00", html)

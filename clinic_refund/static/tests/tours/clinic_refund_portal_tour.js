@@ -39,8 +39,8 @@ registry.category("web_tour.tours").add("clinic_refund_portal_ask_tour", {
             trigger: ".o_clinic_refund_asked",
         },
         {
-            content: "It is listed on the contract, as a draft for the clinic",
-            trigger: ".o_clinic_refund_request_row .o_clinic_refund_state:contains(Draft)",
+            content: "It is listed on the contract as received (a draft the clinic files, never shown as 'Draft')",
+            trigger: ".o_clinic_refund_request_row .o_clinic_refund_state:contains(Received):not(:contains(Draft))",
         },
     ],
 });

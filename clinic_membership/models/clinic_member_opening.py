@@ -73,10 +73,9 @@ class ClinicMemberOpening(models.Model):
     birthday = fields.Date()
     member_number = fields.Char(required=True, help="The member number of the previous system, kept as it was.")
     member_since = fields.Date(required=True, help="The day she joined, in the previous system.")
-    consultant_id = fields.Many2one("res.users", string="Consultant", domain="[('share', '=', False)]")
+    consultant_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
     tier_id = fields.Many2one(
         "clinic.membership.tier",
-        string="Tier",
         check_company=True,
         help="Her tier in the previous system; left empty, the lowest tier.",
     )
@@ -86,9 +85,9 @@ class ClinicMemberOpening(models.Model):
     )
     opening_points = fields.Integer(help="Points she holds at the cut-over.")
     points_expiry_date = fields.Date(help="When her opening points expire; empty: the clinic's points validity.")
-    member_id = fields.Many2one("res.partner", string="Member", readonly=True, copy=False)
+    member_id = fields.Many2one("res.partner", readonly=True, copy=False)
     points_move_id = fields.Many2one("clinic.points.move", string="Opening Points Row", readonly=True, copy=False)
-    posted_by_id = fields.Many2one("res.users", string="Posted By", readonly=True, copy=False)
+    posted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
 
     _sql_constraints = [
         ("opening_points_positive", "CHECK(opening_points >= 0)", "Opening points cannot be negative."),

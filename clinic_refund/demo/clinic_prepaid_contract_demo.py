@@ -81,7 +81,9 @@ class ClinicPrepaidContract(models.Model):
                 }
             )
             contract._clinic_demo_sign_and_pay(journal, today)
-            contract.package_line_ids._redeem_sessions(used, practitioner=self.env.ref("base.user_admin"))
+            contract.package_line_ids._redeem_sessions(
+                used, practitioner=self.env.ref("clinic_membership.user_clinic_doctor")
+            )
 
     def _clinic_demo_sign_and_pay(self, journal, date):
         """The demo contract signed on paper (its scan), activated and paid in full into ``journal``."""

@@ -188,52 +188,38 @@ class ClinicRefundRequest(models.Model):
                 breakdown += request._render_settlement()
             request.breakdown = breakdown or False
 
-    def _render_settlement(self):
-        """The negotiated amount beside the rules' quote, and the difference."""
-        settlement = self.settlement_id
-        difference = self.currency_id.round(settlement.amount - settlement.amount_quoted)
-        basis = dict(settlement._fields["basis"]._description_selection(self.env))[settlement.basis]
-        rows = [
-            (self.env._("The contract's terms give"), self._money(settlement.amount_quoted)),
-            (self.env._("Settled at (%s)", basis), self._money(settlement.amount)),
-        ]
-        if not self.currency_id.is_zero(difference):
-            label = self.env._("Above the terms") if difference > 0 else self.env._("Below the terms")
-            rows.append((label, self._money(abs(difference))))
-        body = Markup("").join(
-            Markup("<tr><td>%s</td><td class='text-end text-nowrap'>%s</td></tr>") % row for row in rows
-        )
-        return Markup(
-            "<table class='table table-sm o_clinic_refund_settlement'><tbody>%s</tbody></table>"
-            "<p class='o_clinic_refund_settlement_reason'>%s</p>"
-        ) % (body, self.env._("Why this amount: %s", settlement.reason or ""))
-
     def _render_breakdown(self, quote):
         """The quote as a letter to the member: a note on the rule, then one line per step in words."""
-        notes = Markup("").join(
-            Markup("<p class='o_clinic_refund_note'>%s</p>") % self._note_text(code, basis)
-            for code, basis in quote.notes
+        return self.env["ir.qweb"]._render("clinic_refund.refund_request_breakdown", self._breakdown_values(quote))
+
+    def _breakdown_values(self, quote):
+        return {
+            "notes": [self._note_text(code, basis) for code, basis in quote.notes],
+            "lines": [
+                {"label": self._line_label(line), "amount": self._money(line.amount), "basis": self._line_basis(line)}
+                for line in quote.lines
+            ],
+            "amount_refundable": self._money(quote.amount_refundable),
+        }
+
+    def _render_settlement(self):
+        """The negotiated amount beside the rules' quote, and the difference."""
+        return self.env["ir.qweb"]._render(
+            "clinic_refund.refund_request_breakdown_settlement", self._settlement_breakdown_values()
         )
-        rows = Markup("").join(
-            Markup("<tr><td>%s</td><td class='text-end text-nowrap'>%s</td><td>%s</td></tr>")
-            % (self._line_label(line), self._money(line.amount), self._line_basis(line))
-            for line in quote.lines
-        )
-        total = Markup("<tr class='fw-bold'><td>%s</td><td class='text-end text-nowrap'>%s</td><td/></tr>") % (
-            self.env._("Refundable"),
-            self._money(quote.amount_refundable),
-        )
-        head = Markup("<thead><tr><th>%s</th><th class='text-end'>%s</th><th>%s</th></tr></thead>") % (
-            self.env._("Step"),
-            self.env._("Amount"),
-            self.env._("How it is worked out"),
-        )
-        table = Markup("<table class='table table-sm o_clinic_refund_breakdown'>%s<tbody>%s%s</tbody></table>") % (
-            head,
-            rows,
-            total,
-        )
-        return notes + table
+
+    def _settlement_breakdown_values(self):
+        settlement = self.settlement_id
+        difference = self.currency_id.round(settlement.amount - settlement.amount_quoted)
+        return {
+            "amount_quoted": self._money(settlement.amount_quoted),
+            "settled_label": self.env._("Settled at (%s)", settlement._basis_label()),
+            "amount": self._money(settlement.amount),
+            "differs": not self.currency_id.is_zero(difference),
+            "above_terms": difference > 0,
+            "difference": self._money(abs(difference)),
+            "reason_text": self.env._("Why this amount: %s", settlement.reason or ""),
+        }
 
     def _money(self, amount):
         """An amount in the currency's format and the user's language (¥ 7,283.34)."""
@@ -646,13 +632,13 @@ class ClinicRefundRequest(models.Model):
         if currency.compare_amounts(self.amount_requested, 0.0) <= 0:
             raise ValidationError(self.env._("There is nothing to refund on contract %s.", self.contract_id.name))
         if self.settlement_id:
-            self._check_settled_amount()
+            self.settlement_id._check_settled_amount()
         elif currency.compare_amounts(self.amount_requested, self.amount_refundable) > 0:
             raise ValidationError(
                 self.env._(
                     "%(requested)s is requested, but the contract's terms give back at most %(refundable)s.",
-                    requested=self.amount_requested,
-                    refundable=self.amount_refundable,
+                    requested=formatLang(self.env, self.amount_requested, currency_obj=currency),
+                    refundable=formatLang(self.env, self.amount_refundable, currency_obj=currency),
                 )
             )
 
@@ -663,12 +649,17 @@ class ClinicRefundRequest(models.Model):
         return pending.filtered(lambda r, s=pending[:1].sequence: r.sequence == s)
 
     def _check_can_review(self):
-        """The requester approves nothing, nobody approves two steps, only a reviewer of the current step decides."""
+        """The requester and the negotiator of the amount approve nothing, nobody approves two steps, only a
+        reviewer of the current step decides."""
         self.ensure_one()
         if self.state != "to_approve":
             raise UserError(self.env._("Refund %s is not waiting for an approval.", self.name))
         if self.env.user == self.user_id:
             raise UserError(self.env._("You filed refund %s: someone else must approve it.", self.name))
+        if self.env.user == self._negotiator():
+            raise UserError(
+                self.env._("You negotiated the amount of refund %s: someone else must approve it.", self.name)
+            )
         reviews = self._current_step_reviews()
         if not reviews or self.env.user not in reviews.reviewer_ids:
             raise UserError(self.env._("You are not an approver of the current step of refund %s.", self.name))
@@ -698,9 +689,15 @@ class ClinicRefundRequest(models.Model):
         self.ensure_one()
         return self._add_comment("reject", self._check_can_review())
 
+    def _negotiator(self):
+        """Who proposed the settled amount under approval (a negotiated amount is approved by someone else)."""
+        settlement = self.sudo().settlement_id
+        return settlement.user_id if settlement and settlement.state != "cancelled" else self.env["res.users"]
+
     def _step_approvers(self, reviews, approved_by):
-        """Who may decide the step of ``reviews``: its reviewers, never the requester nor an earlier approver."""
-        return reviews.reviewer_ids - self.user_id - approved_by
+        """Who may decide the step of ``reviews``: its reviewers, never the requester, the negotiator of the
+        amount, nor an earlier approver."""
+        return reviews.reviewer_ids - self.user_id - self._negotiator() - approved_by
 
     def _check_later_steps_stay_approvable(self, reviews):
         """Four eyes: approving this step must leave someone to approve every later step."""
@@ -812,121 +809,16 @@ class ClinicRefundRequest(models.Model):
         return self.env.ref("clinic_refund.action_report_refund_request").report_action(self)
 
     # ------------------------------------------------------------------ negotiated settlement
+    # The settlement owns its negotiation (clinic.refund.settlement): the request's buttons open it.
 
     def action_propose_settlement(self):
         self.ensure_one()
-        self._check_can_negotiate()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Settle at a Negotiated Amount"),
-            "res_model": "clinic.refund.settlement.propose",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_request_id": self.id},
-        }
-
-    def _check_can_negotiate(self):
-        self.ensure_one()
-        if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
-            raise UserError(self.env._("Only a Clinic Manager settles a refund at a negotiated amount."))
-        if self.state not in ("draft", "to_approve", "rejected"):
-            raise UserError(
-                self.env._("Refund %s is approved or closed: its amount can no longer be negotiated.", self.name)
-            )
+        return self.env["clinic.refund.settlement"]._action_propose_for(self)
 
     def _propose_settlement(self, vals):
-        """Settle the refund at ``vals['amount']`` (basis, reason, payment method, date due): a new
-        settlement document replaces any earlier proposal, and the approvals start again on the
-        amount now to be paid."""
+        """Settle the refund at ``vals['amount']``: see ``clinic.refund.settlement._propose_for``."""
         self.ensure_one()
-        self._check_can_negotiate()
-        self._check_settlement_vals(vals)
-        was_submitted = self.state == "to_approve"
-        self.settlement_id.filtered(lambda s: s.state != "cancelled")._cancel()
-        settlement = (
-            self.env["clinic.refund.settlement"]
-            .sudo()
-            .create(
-                {
-                    **vals,
-                    "request_id": self.id,
-                    "user_id": self.env.user.id,
-                    "amount_quoted": self.amount_refundable,
-                }
-            )
-        )
-        if self.state != "draft":
-            self.review_ids.sudo().unlink()
-            self.activity_unlink(["mail.mail_activity_data_todo"])
-        self._action_write(
-            {
-                "state": "draft",
-                "rejection_reason": False,
-                "settlement_id": settlement.id,
-                "amount_requested": vals["amount"],
-            }
-        )
-        self.message_post(
-            body=self.env._(
-                "%(user)s proposed to settle at %(amount)s (%(basis)s); the contract's terms give %(quoted)s. "
-                "Reason: %(reason)s",
-                user=self.env.user.name,
-                amount=self._money(settlement.amount),
-                basis=dict(settlement._fields["basis"]._description_selection(self.env))[settlement.basis],
-                quoted=self._money(settlement.amount_quoted),
-                reason=settlement.reason,
-            )
-        )
-        if was_submitted:
-            self.action_submit()
-        return settlement
-
-    def _check_settlement_vals(self, vals):
-        currency, contract = self.currency_id, self.contract_id
-        amount = vals.get("amount") or 0.0
-        if currency.compare_amounts(amount, 0.0) <= 0:
-            raise ValidationError(self.env._("A negotiated refund is a positive amount."))
-        if currency.compare_amounts(amount, contract.balance_principal) > 0:
-            raise ValidationError(
-                self.env._(
-                    "%(amount)s is more than the %(principal)s of principal still on contract %(contract)s: "
-                    "a refund never pays back more than the member paid in and did not use.",
-                    amount=self._money(amount),
-                    principal=self._money(contract.balance_principal),
-                    contract=contract.name,
-                )
-            )
-        if not (vals.get("reason") or "").strip():
-            raise ValidationError(self.env._("Say why the refund is settled at this amount."))
-        if not vals.get("date_due") or vals["date_due"] < fields.Date.context_today(self):
-            raise ValidationError(self.env._("The date by which the refund is paid cannot be in the past."))
-        if vals.get("basis", "agreement") != "agreement" and not (vals.get("decision_reference") or "").strip():
-            raise ValidationError(self.env._("Give the number of the mediation record or of the judgment."))
-
-    def _check_settled_amount(self):
-        settlement, currency = self.settlement_id, self.currency_id
-        if currency.compare_amounts(self.amount_requested, settlement.amount) != 0:
-            raise ValidationError(
-                self.env._(
-                    "Refund %(request)s is settled at %(agreed)s: it cannot pay %(requested)s.",
-                    request=self.name,
-                    agreed=self._money(settlement.amount),
-                    requested=self._money(self.amount_requested),
-                )
-            )
-        if currency.compare_amounts(settlement.amount, self.contract_id.balance_principal) > 0:
-            raise ValidationError(
-                self.env._(
-                    "Contract %(contract)s now holds %(principal)s of principal, less than the %(agreed)s agreed.",
-                    contract=self.contract_id.name,
-                    principal=self._money(self.contract_id.balance_principal),
-                    agreed=self._money(settlement.amount),
-                )
-            )
-
-    def _fee_charged(self):
-        """A settled refund is all the member gets back: no fee on top, the rest is forfeited."""
-        return 0.0 if self.settlement_id else self.fee_amount
+        return self.env["clinic.refund.settlement"]._propose_for(self, vals)
 
     def action_view_settlement(self):
         self.ensure_one()
@@ -939,6 +831,10 @@ class ClinicRefundRequest(models.Model):
 
     # ------------------------------------------------------------------ paying
 
+    def _fee_charged(self):
+        """A settled refund is all the member gets back: no fee on top, the rest is forfeited."""
+        return 0.0 if self.settlement_id else self.fee_amount
+
     def _check_can_pay(self):
         self.ensure_one()
         if not self.env.user.has_group("clinic_membership.group_clinic_accountant"):
@@ -949,7 +845,7 @@ class ClinicRefundRequest(models.Model):
             raise UserError(self.env._("Refund %s must be approved before it is paid.", self.name))
         if self.settlement_id:
             self.settlement_id._check_binding()
-            self._check_settled_amount()
+            self.settlement_id._check_settled_amount()
 
     def _pay(self, journal, date=None):
         """Post the refund (outbound payment), its fee and what the terms forfeit; close the contract."""

@@ -2,7 +2,7 @@ import hashlib
 from datetime import date
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 SETTLEMENT_BASES = [
     ("agreement", "Negotiated agreement"),
@@ -21,7 +21,7 @@ class ClinicRefundSettlement(models.Model):
     """What a refund dispute was settled at, and the document that binds it: the settlement
     agreement (协商退款协议) the member signs, or the decision of an outside body (consumer
     association, 12315, a court) attached in its place. Made by a Clinic Manager's proposal only
-    (``clinic.refund.request._propose_settlement``); nothing on it is written directly."""
+    (``_propose_for``); nothing on it is written directly."""
 
     _name = "clinic.refund.settlement"
     _description = "Refund Settlement"
@@ -61,6 +61,128 @@ class ClinicRefundSettlement(models.Model):
         """What the document's actions set (states, quotes, results): written with privilege raised,
         once the action has checked who may do it; a user's write never gives these fields."""
         return self.sudo().write(vals)
+
+    def _basis_label(self):
+        self.ensure_one()
+        return dict(self._fields["basis"]._description_selection(self.env))[self.basis]
+
+    # ------------------------------------------------------------------ negotiation
+
+    @api.model
+    def _action_propose_for(self, request):
+        """The form in which a Clinic Manager settles ``request`` at a negotiated amount."""
+        self._check_can_negotiate(request)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Settle at a Negotiated Amount"),
+            "res_model": "clinic.refund.settlement.propose",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": request.id},
+        }
+
+    @api.model
+    def _check_can_negotiate(self, request):
+        request.ensure_one()
+        if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+            raise UserError(self.env._("Only a Clinic Manager settles a refund at a negotiated amount."))
+        if request.state not in ("draft", "to_approve", "rejected"):
+            raise UserError(
+                self.env._("Refund %s is approved or closed: its amount can no longer be negotiated.", request.name)
+            )
+
+    @api.model
+    def _propose_for(self, request, vals):
+        """Settle ``request`` at ``vals['amount']`` (basis, reason, payment method, date due): a new
+        settlement replaces any earlier proposal, and the approvals start again on the amount now
+        to be paid."""
+        self._check_can_negotiate(request)
+        self._check_proposal(request, vals)
+        was_submitted = request.state == "to_approve"
+        request.settlement_id.filtered(lambda s: s.state != "cancelled")._cancel()
+        settlement = self.sudo().create(
+            {**vals, "request_id": request.id, "user_id": self.env.user.id, "amount_quoted": request.amount_refundable}
+        )
+        self._reopen_request(request, settlement)
+        request.message_post(body=settlement._proposal_message())
+        if was_submitted:
+            request.action_submit()
+        return settlement
+
+    @api.model
+    def _check_proposal(self, request, vals):
+        currency, contract = request.currency_id, request.contract_id
+        amount = vals.get("amount") or 0.0
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise ValidationError(self.env._("A negotiated refund is a positive amount."))
+        if currency.compare_amounts(amount, contract.balance_principal) > 0:
+            raise ValidationError(
+                self.env._(
+                    "%(amount)s is more than the %(principal)s of principal still on contract %(contract)s: "
+                    "a refund never pays back more than the member paid in and did not use.",
+                    amount=request._money(amount),
+                    principal=request._money(contract.balance_principal),
+                    contract=contract.name,
+                )
+            )
+        if not (vals.get("reason") or "").strip():
+            raise ValidationError(self.env._("Say why the refund is settled at this amount."))
+        if not vals.get("date_due") or vals["date_due"] < fields.Date.context_today(self):
+            raise ValidationError(self.env._("The date by which the refund is paid cannot be in the past."))
+        if vals.get("basis", "agreement") != "agreement" and not (vals.get("decision_reference") or "").strip():
+            raise ValidationError(self.env._("Give the number of the mediation record or of the judgment."))
+
+    @api.model
+    def _reopen_request(self, request, settlement):
+        """The request goes back to draft to pay ``settlement``'s amount: its approvals are dropped."""
+        if request.state != "draft":
+            request.review_ids.sudo().unlink()
+            request.activity_unlink(["mail.mail_activity_data_todo"])
+        request._action_write(
+            {
+                "state": "draft",
+                "rejection_reason": False,
+                "settlement_id": settlement.id,
+                "amount_requested": settlement.amount,
+            }
+        )
+
+    def _proposal_message(self):
+        self.ensure_one()
+        request = self.request_id
+        return self.env._(
+            "%(user)s proposed to settle at %(amount)s (%(basis)s); the contract's terms give %(quoted)s. "
+            "Reason: %(reason)s",
+            user=self.env.user.name,
+            amount=request._money(self.amount),
+            basis=self._basis_label(),
+            quoted=request._money(self.amount_quoted),
+            reason=self.reason,
+        )
+
+    def _check_settled_amount(self):
+        """The request pays the amount agreed, and its contract still holds that much principal."""
+        self.ensure_one()
+        request = self.request_id
+        currency, contract = request.currency_id, request.contract_id
+        if currency.compare_amounts(request.amount_requested, self.amount) != 0:
+            raise ValidationError(
+                self.env._(
+                    "Refund %(request)s is settled at %(agreed)s: it cannot pay %(requested)s.",
+                    request=request.name,
+                    agreed=request._money(self.amount),
+                    requested=request._money(request.amount_requested),
+                )
+            )
+        if currency.compare_amounts(self.amount, contract.balance_principal) > 0:
+            raise ValidationError(
+                self.env._(
+                    "Contract %(contract)s now holds %(principal)s of principal, less than the %(agreed)s agreed.",
+                    contract=contract.name,
+                    principal=request._money(contract.balance_principal),
+                    agreed=request._money(self.amount),
+                )
+            )
 
     # ------------------------------------------------------------------ signing
 

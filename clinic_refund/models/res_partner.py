@@ -19,7 +19,6 @@ class ResPartner(models.Model):
         currency_field="stored_value_currency_id",
     )
     stored_value_available = fields.Monetary(
-        string="Stored Value Available",
         compute="_compute_stored_value_available",
         currency_field="stored_value_currency_id",
         help="What the member's active contracts pay for any treatment today: principal and bonus not "

@@ -263,7 +263,7 @@ class TestHostileStoredValue(HostileCase):
             with self.assertRaisesRegex(UserError, "cannot be undone by hand"):
                 row.account_move_id.line_ids.with_user(user).remove_move_reconcile()
             self.assertEqual(self.money(), before)
-        with self.assertRaisesRegex(UserError, "only has 0.0 left to pay"):
+        with self.assertRaisesRegex(UserError, r"only has \S*\s?0\.00 left to pay"):
             contract._consume_stored_value(1000.0, invoice)
         self.assertEqual(contract.balance_principal + contract.balance_bonus, 3000.0)
 

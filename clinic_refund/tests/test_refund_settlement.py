@@ -106,6 +106,19 @@ class TestRefundSettlement(StoredValueCase):
         self.assertEqual(forfeit.amount_principal, -4000.0, "what the clinic keeps is a forfeit row")
         self.assertReconciled()
 
+    def test_who_negotiated_the_amount_does_not_approve_it(self):
+        contract = self.consumed_contract(principal=8000.0, bonus=0.0, consumed=3000.0, refund_fee_percent=10.0)
+        request = self.file_request(contract)
+        self.propose(request, request.amount_refundable + 200.0)  # above the quote, by self.manager
+        request.action_submit()
+        self.assertNotIn(self.manager, request.approver_ids, "never offered to the negotiator")
+        with self.assertRaisesRegex(UserError, "You negotiated the amount"):
+            request.with_user(self.manager).validate_tier()
+        self.assertEqual(request.state, "to_approve")
+        self.assertFalse(request.review_ids.filtered(lambda r: r.status == "approved"), "nothing moved")
+        request.with_user(self.manager_2).validate_tier()
+        self.assertEqual(request.state, "approved")
+
     def test_more_than_the_principal_left_is_refused(self):
         contract = self.consumed_contract(principal=3000.0, bonus=1000.0, consumed=1000.0)
         request = self.file_request(contract)

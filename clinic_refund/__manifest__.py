@@ -43,6 +43,7 @@
         "views/res_config_settings_views.xml",
         "views/clinic_prepaid_contract_portal_templates.xml",
         "views/clinic_refund_menus.xml",
+        "views/comment_wizard_views.xml",
         "views/clinic_refund_request_templates.xml",
         "views/clinic_refund_request_views.xml",
         "views/clinic_refund_settlement_views.xml",

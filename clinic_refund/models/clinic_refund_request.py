@@ -676,6 +676,7 @@ class ClinicRefundRequest(models.Model):
         self._check_later_steps_stay_approvable(reviews)
         result = super(ClinicRefundRequest, self.sudo())._validate_tier(reviews.sudo())
         self._close_own_approval_activity()
+        self._close_decided_approval_activities()
         if self.validated:
             self._action_write({"state": "approved"})
             self.message_post(body=self.env._("Refund approved: %s to pay.", self._money(self.amount_requested)))
@@ -685,9 +686,24 @@ class ClinicRefundRequest(models.Model):
         return result
 
     def reject_tier(self):
-        """A rejection always says why: the reviewer's comment becomes the rejection reason."""
+        """A rejection always says why: the reviewer's comment becomes the rejection reason (the dialog's
+        button says Reject, not OCA's Comment)."""
         self.ensure_one()
-        return self._add_comment("reject", self._check_can_review())
+        action = self._add_comment("reject", self._check_can_review())
+        view = self.env.ref("clinic_refund.comment_wizard_view_form_reject_refund")
+        action.update(
+            {"name": self.env._("Reject Refund %s", self.name), "views": [(view.id, "form")], "view_id": view.id}
+        )
+        return action
+
+    def _add_tier_validation_buttons(self, node, params):
+        """Only a Clinic Manager is shown Restart Validation (the method refuses everyone else). OCA adds
+        these buttons after Odoo has applied the view's groups, on each call: the user is checked here."""
+        new_node = super()._add_tier_validation_buttons(node, params)
+        if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+            for button in new_node.xpath("//button[@name='restart_validation']"):
+                button.getparent().remove(button)
+        return new_node
 
     def _negotiator(self):
         """Who proposed the settled amount under approval (a negotiated amount is approved by someone else)."""
@@ -781,6 +797,14 @@ class ClinicRefundRequest(models.Model):
                 date_deadline=self.date_due,
                 summary=self.env._("Pay refund %s", self.name),
             )
+
+    def _close_decided_approval_activities(self):
+        """Once a step is decided, the to-dos of its other reviewers go (they have nothing left to decide)."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        approvers = self.approver_ids if self.state == "to_approve" and not self.validated else self.env["res.users"]
+        self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == todo and a.user_id not in approvers
+        ).action_feedback(feedback=self.env._("Decided by %s", self.env.user.name))
 
     def _close_own_approval_activity(self):
         self.activity_ids.filtered(lambda a: a.user_id == self.env.user).action_feedback(

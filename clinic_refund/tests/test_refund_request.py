@@ -57,11 +57,17 @@ class TestRefundRequest(StoredValueCase):
         self.assertEqual(request.amount_requested, 8000.0)
         request.action_submit()
         self.assertEqual(len(request.review_ids), 2)
+        first_step = request.activity_ids.user_id
         request.with_user(self.manager).validate_tier()
         self.assertEqual(request.state, "to_approve")
         self.assertIn(self.director, request.activity_ids.user_id)
+        self.assertFalse(
+            (first_step - request.approver_ids) & request.activity_ids.user_id,
+            "the first step's other approvers (the administrator...) keep no to-do once it is decided",
+        )
         request.with_user(self.director).validate_tier()
         self.assertEqual(request.state, "approved")
+        self.assertFalse(request.activity_ids.user_id & (first_step | self.director), "only the payment to-dos remain")
         self.pay_refund(request)
         self.assertEqual(request.state, "paid")
 
@@ -83,6 +89,8 @@ class TestRefundRequest(StoredValueCase):
         request.action_submit()
         action = request.with_user(self.manager).reject_tier()
         self.assertEqual(action["res_model"], "comment.wizard", "a rejection asks for its reason")
+        arch = self.env["comment.wizard"].get_views(action["views"])["views"]["form"]["arch"]
+        self.assertIn('string="Reject"', arch, "the dialog's button says Reject")
         self.env["comment.wizard"].with_user(self.manager).with_context(**action["context"]).create(
             {"comment": "No proof of payment"}
         ).add_comment()
@@ -237,3 +245,14 @@ class TestRefundRequest(StoredValueCase):
         again = request.with_user(self.frontdesk).copy()
         self.assertEqual(again.state, "draft", "a submitted request's copy is a new draft")
         self.assertFalse(again.review_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestRefundRequestButtons(StoredValueCase):
+    def test_only_a_manager_is_shown_restart_validation(self):
+        for user, shown in ((self.frontdesk, False), (self.accountant, False), (self.manager, True)):
+            with self.subTest(user=user.login):
+                views = self.env["clinic.refund.request"].with_user(user).get_views([(False, "form")])
+                arch = views["views"]["form"]["arch"]
+                arch = arch.decode() if isinstance(arch, bytes) else arch
+                self.assertEqual('name="restart_validation"' in arch, shown)

@@ -16,6 +16,15 @@ class EventEvent(models.Model):
     clinic_campaign_id = fields.Many2one(
         "utm.campaign", string="Campaign", index="btree_not_null", domain="[('clinic_campaign_type', '!=', False)]"
     )
+    clinic_member_event = fields.Boolean(
+        string="Member Event",
+        compute="_compute_clinic_member_event",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        help="An event of the clinic for its members: listed in the Clinic app (Odoo's other events are not).",
+    )
     clinic_attendance_points = fields.Integer(
         string="Attendance Points", help="Points a member earns when marked as attended."
     )
@@ -38,6 +47,16 @@ class EventEvent(models.Model):
             "The survey delay cannot be negative.",
         ),
     ]
+
+    @api.depends("allowed_tier_ids", "clinic_campaign_id", "clinic_survey_id", "clinic_attendance_points")
+    def _compute_clinic_member_event(self):
+        for event in self:
+            event.clinic_member_event = event.clinic_member_event or bool(
+                event.allowed_tier_ids
+                or event.clinic_campaign_id
+                or event.clinic_survey_id
+                or event.clinic_attendance_points
+            )
 
     @api.onchange("clinic_campaign_id")
     def _onchange_clinic_campaign_id(self):

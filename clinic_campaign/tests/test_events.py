@@ -1,7 +1,9 @@
 from datetime import timedelta
 
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import freeze_time, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import ClinicCampaignCase
 
@@ -136,3 +138,20 @@ class TestEvents(ClinicCampaignCase):
         meeting = registration.clinic_calendar_event_id
         registration.unlink()
         self.assertFalse(meeting.exists())
+
+    def test_the_clinic_lists_its_member_events_only(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_campaign.clinic_event_action")
+        listed = self.env["event.event"].search(safe_eval(action["domain"]))
+        self.assertIn(self.env.ref("clinic_campaign.event_salon_demo"), listed)
+        odoo_demo = self.env["event.event"].search(
+            [("allowed_tier_ids", "=", False), ("clinic_campaign_id", "=", False)]
+        )
+        odoo_demo = odoo_demo.filtered(lambda e: not e.clinic_survey_id and not e.clinic_attendance_points)
+        self.assertFalse(odoo_demo & listed, "Odoo's own demo events stay out of the clinic's menu")
+        begin = fields.Datetime.now().replace(microsecond=0)
+        lecture = (
+            self.env["event.event"]
+            .with_context(**safe_eval(action["context"]))
+            .create({"name": "健康讲座", "date_begin": begin, "date_end": fields.Datetime.add(begin, hours=1)})
+        )
+        self.assertTrue(lecture.clinic_member_event, "an event planned from the clinic's menu is a member event")

@@ -11,6 +11,11 @@ class SurveySurvey(models.Model):
         help="An answer scoring under this (out of 10) opens an activity for the member's consultant. 0 disables it.",
     )
 
+    # What the clinic sends this survey with: its answers are the clinic's (Odoo's demo quizzes are not).
+    clinic_campaign_ids = fields.One2many("utm.campaign", "survey_id", string="Clinic Campaigns")
+    clinic_event_ids = fields.One2many("event.event", "clinic_survey_id", string="Clinic Events")
+    clinic_followup_step_ids = fields.One2many("clinic.followup.step", "survey_id", string="Follow-up Steps")
+
     def _clinic_invite(self, partner, campaign=None, **answer_vals):
         """Invite ``partner`` to answer this survey, linked to ``campaign``.
 

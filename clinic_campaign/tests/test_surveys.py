@@ -1,4 +1,5 @@
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import ClinicCampaignCase
 
@@ -66,3 +67,24 @@ class TestSurveys(ClinicCampaignCase):
         self.assertAlmostEqual(self.campaign.clinic_nps, 25.0)  # 2 promoters, 1 detractor of 4
         self.assertEqual(self.campaign.clinic_survey_count, 4)
         self.assertEqual(self.campaign.clinic_participant_count, 4)
+
+    def test_the_clinic_lists_the_answers_to_its_own_surveys_only(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_campaign.clinic_survey_answer_action")
+        listed = self.env["survey.user_input"].search(safe_eval(action["domain"]))
+        ours = self.env["survey.user_input"].search(
+            [
+                ("survey_id", "=", self.env.ref("clinic_campaign.survey_satisfaction_demo").id),
+                ("test_entry", "=", False),
+            ]
+        )
+        self.assertTrue(ours and ours <= listed, "the demo clinic's satisfaction answers are listed")
+        odoo_demo = self.env["survey.user_input"].search(
+            [
+                ("survey_id.clinic_campaign_ids", "=", False),
+                ("survey_id.clinic_event_ids", "=", False),
+                ("survey_id.clinic_followup_step_ids", "=", False),
+                ("campaign_id", "=", False),
+            ]
+        )
+        self.assertTrue(odoo_demo, "Odoo's demo holds answers to its own quizzes")
+        self.assertFalse(odoo_demo & listed, "they stay out of the clinic's menu")

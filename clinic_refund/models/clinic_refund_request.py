@@ -198,9 +198,14 @@ class ClinicRefundRequest(models.Model):
             "lines": [
                 {"label": self._line_label(line), "amount": self._money(line.amount), "basis": self._line_basis(line)}
                 for line in quote.lines
+                if not self._is_silent_line(line)
             ],
             "amount_refundable": self._money(quote.amount_refundable),
         }
+
+    def _is_silent_line(self, line):
+        """A pro rata correction of nothing says nothing to the member (a ¥0.00 line only confused her)."""
+        return line.code == "bonus_prorata" and (self.currency_id or self.env.company.currency_id).is_zero(line.amount)
 
     def _render_settlement(self):
         """The negotiated amount beside the rules' quote, and the difference."""

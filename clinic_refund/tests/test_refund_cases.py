@@ -78,6 +78,15 @@ class TestRefundCases(StoredValueCase):
         self.assertEqual(request.amount_refundable, 1200.0)  # 1,500 unused - 400 x 3,000 / 4,000
         self.assertIn("民法典", request.breakdown)
 
+    def test_a_pro_rata_correction_of_nothing_is_not_shown(self):
+        contract = self.active_contract(
+            principal=3000.0, bonus=1000.0, bonus_policy="prorata", consumption_order="prorata"
+        )
+        self.pay(self.create_invoice(1000.0))  # the ledger already took 750 + 250
+        request = self.file_request(contract)
+        self.assertEqual(request.amount_refundable, 2250.0)
+        self.assertNotIn("Bonus policy pro rata", request.breakdown, "no ¥0.00 line to puzzle the member")
+
     def test_a_principal_first_quote_is_paid_with_its_resplit(self):
         contract = self.active_contract(
             principal=3000.0, bonus=1000.0, bonus_policy="prorata", consumption_order="principal_first"
@@ -86,6 +95,7 @@ class TestRefundCases(StoredValueCase):
         self.assertEqual((contract.balance_principal, contract.balance_bonus), (2000.0, 1000.0))
         request = self.file_request(contract)
         self.assertEqual(request.amount_refundable, 2250.0, "1,000 used takes 750 of principal under pro rata")
+        self.assertIn("Bonus policy pro rata", request.breakdown, "the 250.00 correction is explained")
         self.approve(request)
         self.pay_refund(request)
         rows = request.stored_value_move_ids.sorted("id")

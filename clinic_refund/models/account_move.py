@@ -38,6 +38,10 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self.move_type in ("out_invoice", "out_refund") and bool(self.company_id.clinic_stored_value_journal_id)
 
+    def action_clinic_print_invoice(self):
+        """The invoice as the member takes it home, as a PDF in one click (Print & Send proposes mail first)."""
+        return self.env.ref("account.account_invoices").report_action(self)
+
     def _clinic_payment_breakdown(self):
         """What paid the invoice, as the member reads it: [(label, amount)] of points, stored value, other
         payments and what is still due (the printed invoice says it under the totals)."""

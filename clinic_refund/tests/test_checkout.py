@@ -168,4 +168,8 @@ class TestCheckout(StoredValueCase):
             [("Points", 60.0), ("Stored value", 1000.0), ("Still to pay", 1600.0)],
         )
         self.assertIn("o_clinic_paid_with", html)
+        action = invoice.with_user(self.frontdesk).action_clinic_print_invoice()
+        self.assertEqual(
+            (action["type"], action["report_name"]), ("ir.actions.report", "account.report_invoice_with_payments")
+        )
         self.assertIn("1,600.00", html)

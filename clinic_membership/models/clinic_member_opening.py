@@ -116,13 +116,16 @@ class ClinicMemberOpening(models.Model):
         self.check_access("write")
         if not self:
             raise UserError(self.env._("Select the opening balances to post."))
-        seen = set()
+        seen, contacts = set(), set()
         for row in self:
             row._check_postable()
             key = (row.company_id.id, row.member_number.strip())
             if key in seen:
                 raise UserError(self.env._("Member number %s is given twice.", row.member_number))
+            if row.partner_id and row.partner_id.id in contacts:
+                raise UserError(self.env._("%s is given twice.", row.partner_id.display_name))
             seen.add(key)
+            contacts.add(row.partner_id.id)
         self._check_numbers_free()
 
     def _check_postable(self):
@@ -178,9 +181,9 @@ class ClinicMemberOpening(models.Model):
             raise UserError(
                 self.env._("Configure the membership tiers of %s before bringing members over.", self.env.company.name)
             )
-        members = self._create_missing_contacts()
-        for row, member in zip(self, members, strict=True):
-            member.sudo().write(row._prepare_member_vals())
+        self._create_missing_contacts()
+        for row in self:
+            row.member_id.sudo().write(row._prepare_member_vals())
         for tier, rows in self.grouped(lambda row: row.tier_id or tiers[0]).items():
             rows.sudo().member_id._clinic_set_tier(tier, "opening")
         self._record_opening_points()
@@ -206,7 +209,6 @@ class ClinicMemberOpening(models.Model):
             row.sudo().member_id = partner
         for row in self - new_rows:
             row.sudo().member_id = row.partner_id
-        return self.member_id
 
     def _prepare_member_vals(self):
         return {

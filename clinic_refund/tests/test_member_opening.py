@@ -193,10 +193,13 @@ class TestMemberOpening(StoredValueCase):
             "between": {"member_since": self.today + timedelta(days=3)},
             "signed her prepaid contract": {"contract_date_signed": False},
             "without principal": {"opening_principal": 0.0, "opening_bonus": 50.0},
+            "given twice": {"partner_id": self.partner.id},
         }
         for message, values in cases.items():
             with self.subTest(message=message):
                 good = self._import(self.manager, self._csv(1, start=7))
+                if "partner_id" in values:
+                    good.partner_id = self.partner
                 bad = good.copy({"member_number": "BAD1", **values})
                 entries_before = self.env["account.move"].search_count([])
                 with self.assertRaisesRegex(UserError, message):

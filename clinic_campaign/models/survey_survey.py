@@ -12,9 +12,11 @@ class SurveySurvey(models.Model):
     )
 
     # What the clinic sends this survey with: its answers are the clinic's (Odoo's demo quizzes are not).
-    clinic_campaign_ids = fields.One2many("utm.campaign", "survey_id", string="Clinic Campaigns")
-    clinic_event_ids = fields.One2many("event.event", "clinic_survey_id", string="Clinic Events")
-    clinic_followup_step_ids = fields.One2many("clinic.followup.step", "survey_id", string="Follow-up Steps")
+    clinic_campaign_ids = fields.One2many("utm.campaign", "survey_id", string="Clinic Campaigns", readonly=True)
+    clinic_event_ids = fields.One2many("event.event", "clinic_survey_id", string="Clinic Events", readonly=True)
+    clinic_followup_step_ids = fields.One2many(
+        "clinic.followup.step", "survey_id", string="Follow-up Steps", readonly=True
+    )
 
     def _clinic_invite(self, partner, campaign=None, **answer_vals):
         """Invite ``partner`` to answer this survey, linked to ``campaign``.

@@ -678,6 +678,7 @@ class UtmCampaign(models.Model):
 
     def _clinic_refresh_results(self):
         now = fields.Datetime.now()
+        touches = self._clinic_all_touch_dates()
         for campaign in self.filtered("clinic_campaign_type"):
             participants = campaign._clinic_participants()
             inputs = (
@@ -697,7 +698,7 @@ class UtmCampaign(models.Model):
                     + mailed,
                     "clinic_skipped_count": len(grants.filtered(lambda g: g.contact_state in SKIPPED_STATES)) + skipped,
                     "clinic_participant_count": len(participants),
-                    "clinic_revenue": campaign._clinic_revenue(participants),
+                    "clinic_revenue": campaign._clinic_revenue(participants, touches),
                     "clinic_points_issued": campaign._clinic_points_issued(),
                     "clinic_survey_count": len(scores),
                     "clinic_survey_score": sum(scores) / len(scores) if scores else 0.0,
@@ -748,10 +749,17 @@ class UtmCampaign(models.Model):
         partners |= env["survey.user_input"].search([("campaign_id", "=", self.id), ("state", "=", "done")]).partner_id
         return partners
 
-    def _clinic_revenue(self, participants):
+    def _clinic_all_touch_dates(self):
+        """{campaign: {partner id: first day it reached them}} of every clinic campaign of the companies of
+        ``self``: read once per refresh, for the last-touch attribution of each campaign's revenue."""
+        companies = [*(self.company_id or self.env.company).ids, False]
+        campaigns = self.search([("clinic_campaign_type", "!=", False), ("company_id", "in", companies)])
+        return {campaign: campaign._clinic_first_touch_dates() for campaign in campaigns | self}
+
+    def _clinic_revenue(self, participants, touches):
         """What participants spent within the attribution window after the campaign first reached them."""
         self.ensure_one()
-        touched = self._clinic_first_touch_dates(participants)
+        touched = {partner_id: day for partner_id, day in touches[self].items() if partner_id in participants.ids}
         if not touched:
             return 0.0
         window = timedelta(days=max(self.clinic_attribution_days, 0))
@@ -771,7 +779,7 @@ class UtmCampaign(models.Model):
                 ["amount_untaxed_signed:sum"],
             )
         )
-        later = self._clinic_later_touches(participants, touched)
+        later = self._clinic_later_touches(touched, touches)
         total = sum(
             amount
             for partner, day, amount in groups
@@ -780,28 +788,23 @@ class UtmCampaign(models.Model):
         )
         return self.currency_id.round(total)
 
-    def _clinic_later_touches(self, participants, touched):
+    def _clinic_later_touches(self, touched, touches):
         """{partner id: [(day, end of its window)]} of the other campaigns that reached each participant after
         this one: an invoice is credited to the campaign that reached the member last (last touch), once."""
         self.ensure_one()
         later = {}
-        others = self.search(
-            [
-                ("clinic_campaign_type", "!=", False),
-                ("id", "!=", self.id),
-                ("company_id", "in", [(self.company_id or self.env.company).id, False]),
-            ]
-        )
-        for other in others:
+        for other, other_touched in touches.items():
+            if other == self or (other.company_id and other.company_id != (self.company_id or other.company_id)):
+                continue
             window = timedelta(days=max(other.clinic_attribution_days, 0))
-            for partner_id, day in other._clinic_first_touch_dates(participants).items():
-                own = touched.get(partner_id)
-                if own and (day > own or (day == own and other.id > self.id)):
+            for partner_id, own in touched.items():
+                day = other_touched.get(partner_id)
+                if day and (day > own or (day == own and other.id > self.id)):
                     later.setdefault(partner_id, []).append((day, day + window))
         return later
 
-    def _clinic_first_touch_dates(self, participants):
-        """{partner id: the first day the campaign reached or rewarded them}."""
+    def _clinic_first_touch_dates(self):
+        """{partner id: the first day the campaign reached or rewarded them} (never the members it skipped)."""
         self.ensure_one()
         env = self.sudo().env
         first = {}
@@ -811,7 +814,14 @@ class UtmCampaign(models.Model):
                 first[partner_id] = day
 
         for partner, day in env["clinic.campaign.grant"]._read_group(
-            [("campaign_id", "=", self.id)], ["partner_id"], ["date:min"]
+            [
+                ("campaign_id", "=", self.id),
+                "|",
+                ("contact_state", "in", CONTACTED_STATES),
+                ("points_move_id", "!=", False),
+            ],
+            ["partner_id"],
+            ["date:min"],
         ):
             keep(partner.id, day)
         for partner, day in env["clinic.points.move"]._read_group(
@@ -824,7 +834,7 @@ class UtmCampaign(models.Model):
             keep(registration.partner_id.commercial_partner_id.id, registration.create_date.date())
         for answer in env["survey.user_input"].search([("campaign_id", "=", self.id), ("state", "=", "done")]):
             keep(answer.partner_id.id, answer.create_date.date())
-        return {partner_id: day for partner_id, day in first.items() if partner_id in participants.ids}
+        return first
 
     def _clinic_mailing_counts(self):
         """(recipients mailed, members skipped for lack of consent) of the campaign's mass mailings."""

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from .clinic_guarded_mixin import EARLIEST_BUSINESS_DATE
 
@@ -116,6 +117,7 @@ class ClinicMemberOpening(models.Model):
         self.check_access("write")
         if not self:
             raise UserError(self.env._("Select the opening balances to post."))
+        self._lock_rows()
         seen, contacts = set(), set()
         for row in self:
             row._check_postable()
@@ -127,6 +129,15 @@ class ClinicMemberOpening(models.Model):
             seen.add(key)
             contacts.add(row.partner_id.id)
         self._check_numbers_free()
+
+    def _lock_rows(self):
+        """Two managers posting the same rows wait for each other; the second then finds them posted
+        (Odoo retries her request on fresh data after the first commits)."""
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL("SELECT id FROM clinic_member_opening WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", self.ids)
+        )
+        self.invalidate_recordset(["state"])
 
     def _check_postable(self):
         """The rules one row follows; a clear message naming the row, never a traceback."""

@@ -21,6 +21,7 @@ class ResPartner(models.Model):
     stored_value_available = fields.Monetary(
         compute="_compute_stored_value_available",
         currency_field="stored_value_currency_id",
+        groups="clinic_membership.group_clinic_user",
         help="What the member's active contracts pay for any treatment today: principal and bonus not "
         "reserved for package sessions, on contracts no refund has frozen.",
     )
@@ -28,6 +29,7 @@ class ResPartner(models.Model):
         string="Reserved for Sessions",
         compute="_compute_stored_value_available",
         currency_field="stored_value_currency_id",
+        groups="clinic_membership.group_clinic_user",
         help="Paid value of the package sessions not used yet: spent only by redeeming them.",
     )
     clinic_contract_count = fields.Integer(compute="_compute_clinic_contract_count", string="Contract Count")
@@ -66,9 +68,10 @@ class ResPartner(models.Model):
         contracts = self.env["clinic.prepaid.contract"].search(
             [("partner_id", "in", self.ids), ("state", "=", "active"), ("company_id", "=", self.env.company.id)]
         )
+        by_partner = contracts.grouped("partner_id")
+        currency = self.env.company.currency_id
         for partner in self:
-            own = contracts.filtered(lambda c, p=partner: c.partner_id == p)
-            currency = self.env.company.currency_id
+            own = by_partner.get(partner._origin, contracts.browse())
             partner.stored_value_available = currency.round(
                 sum(c._stored_value_free() for c in own if not c.open_refund_request_id)
             )

@@ -1,0 +1,108 @@
+"""Two managers post the same members from a previous system at the same moment.
+
+Each runs in its own database transaction, as two Odoo workers would, and the second is retried on
+a serialization failure as Odoo's RPC layer retries it: the members are brought over once.
+"""
+
+import threading
+from contextlib import closing
+
+from psycopg2 import errors
+from wallets import superuser_env, wait_for_lock_waiter
+
+from odoo import api
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+
+TIMEOUT = 30
+OPENING_LOCK = "%clinic_member_opening%FOR NO KEY UPDATE%"
+NUMBER = "RACE-OLD-0001"
+
+
+@tagged("post_install", "-at_install")
+class TestOpeningRace(TransactionCase):
+    def setUp(self):
+        super().setUp()
+        with closing(self.registry.cursor()) as cr:
+            env = superuser_env(cr)
+            self.manager_id = env.ref("base.user_admin").id  # a Clinic Manager
+            row = env["clinic.member.opening"].create(
+                {"member_number": NUMBER, "name": "并发迁移会员", "member_since": "2024-01-15", "opening_points": 300}
+            )
+            cr.commit()
+            self.row_id = row.id
+        self.addCleanup(self._delete)
+
+    def _delete(self):
+        with closing(self.registry.cursor()) as cr:
+            cr.execute("SELECT member_id FROM clinic_member_opening WHERE id = %s", [self.row_id])
+            partner_ids = [pid for (pid,) in cr.fetchall() if pid]
+            cr.execute(
+                "SELECT id FROM res_partner WHERE member_number = %s OR id = ANY(%s)", [NUMBER, partner_ids or [0]]
+            )
+            partner_ids = [pid for (pid,) in cr.fetchall()]
+            cr.execute("DELETE FROM clinic_member_opening WHERE id = %s", [self.row_id])
+            if partner_ids:
+                cr.execute(
+                    "DELETE FROM clinic_points_allocation WHERE move_id IN "
+                    "(SELECT id FROM clinic_points_move WHERE partner_id = ANY(%s))",
+                    [partner_ids],
+                )
+                cr.execute("DELETE FROM clinic_points_move WHERE partner_id = ANY(%s)", [partner_ids])
+                cr.execute("DELETE FROM clinic_tier_change WHERE partner_id = ANY(%s)", [partner_ids])
+                cr.execute("DELETE FROM res_partner WHERE id = ANY(%s)", [partner_ids])
+            cr.commit()
+
+    def _post(self, cr):
+        env = api.Environment(cr, self.manager_id, {"tracking_disable": True})
+        env["clinic.member.opening"].browse(self.row_id).action_post()
+
+    def _held(self, done, release, results):
+        with closing(self.registry.cursor()) as cr:
+            try:
+                self._post(cr)
+                done.set()
+                release.wait(TIMEOUT)
+                cr.commit()
+                results["first"] = "done"
+            except Exception as error:  # reported by the test's assertions
+                cr.rollback()
+                results["first"] = error
+                done.set()
+
+    def _retried(self, results):
+        for _attempt in range(5):
+            with closing(self.registry.cursor()) as cr:
+                try:
+                    self._post(cr)
+                    cr.commit()
+                    results["second"] = "done"
+                    return
+                except errors.SerializationFailure:
+                    cr.rollback()
+                except UserError as error:
+                    cr.rollback()
+                    results["second"] = error
+                    return
+        results["second"] = "gave up"
+
+    def test_the_same_rows_posted_twice_at_once_bring_the_members_over_once(self):
+        done, release, results = threading.Event(), threading.Event(), {}
+        holder = threading.Thread(target=self._held, args=(done, release, results))
+        holder.start()
+        self.assertTrue(done.wait(TIMEOUT))
+        follower = threading.Thread(target=self._retried, args=(results,))
+        follower.start()
+        waited = wait_for_lock_waiter(self.registry, OPENING_LOCK, TIMEOUT)
+        release.set()
+        holder.join(TIMEOUT)
+        follower.join(TIMEOUT)
+        self.assertEqual(results["first"], "done")
+        self.assertTrue(waited, "the second manager waits on the rows the first is posting")
+        self.assertIsInstance(results["second"], UserError)
+        self.assertIn("already posted", str(results["second"]))
+        with closing(self.registry.cursor()) as cr:
+            env = superuser_env(cr)
+            members = env["res.partner"].search([("member_number", "=", NUMBER)])
+            self.assertEqual(len(members), 1, "one member, never two")
+            self.assertEqual(members.points_balance, 300, "her opening points once")

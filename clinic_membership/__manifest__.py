@@ -16,6 +16,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "report/clinic_member_card_report.xml",
+        "report/report_layout_templates.xml",
         "wizard/clinic_points_redeem_views.xml",
         "wizard/clinic_points_adjust_views.xml",
         "wizard/clinic_member_correction_views.xml",
@@ -35,6 +36,9 @@
         "demo/clinic_member_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "clinic_membership/static/src/report/report_cjk.scss",
+        ],
         "web.assets_tests": [
             "clinic_membership/static/tests/tours/*.js",
         ],

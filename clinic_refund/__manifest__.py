@@ -1,7 +1,7 @@
 {
     "name": "Clinic Prepaid Cards and Refunds",
     "summary": "Signed prepaid contracts, the stored-value journal, refund requests and approvals",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Clinic",
     "website": "https://github.com/clinic-suite/clinic",
     "author": "Clinic Suite",
@@ -14,14 +14,18 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/clinic_contract_template_data.xml",
+        "data/clinic_interest_rate_data.xml",
         "data/clinic_refund_request_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/sign_oca_field_data.xml",
         "report/clinic_prepaid_contract_report.xml",
+        "report/clinic_contract_statement_report.xml",
         "report/clinic_refund_request_report.xml",
         "report/clinic_refund_settlement_report.xml",
         "report/clinic_member_card_report.xml",
         "report/account_invoice_report.xml",
+        "report/clinic_contract_transfer_report.xml",
         "wizard/clinic_contract_scan_upload_views.xml",
         "wizard/clinic_stored_value_topup_views.xml",
         "wizard/clinic_stored_value_adjust_views.xml",
@@ -34,6 +38,7 @@
         "wizard/clinic_session_redeem_views.xml",
         "views/clinic_contract_template_views.xml",
         "views/clinic_treatment_package_views.xml",
+        "views/clinic_interest_rate_views.xml",
         "views/clinic_contract_package_line_views.xml",
         "views/clinic_member_opening_views.xml",
         "views/clinic_prepaid_contract_views.xml",
@@ -42,11 +47,13 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/clinic_prepaid_contract_portal_templates.xml",
+        "views/clinic_contract_transfer_views.xml",
         "views/clinic_refund_menus.xml",
         "views/comment_wizard_views.xml",
         "views/clinic_refund_request_templates.xml",
         "views/clinic_refund_request_views.xml",
         "views/clinic_refund_settlement_views.xml",
+        "views/sign_oca_portal_templates.xml",
     ],
     "demo": [
         "demo/clinic_refund_demo.xml",
@@ -59,6 +66,23 @@
         "web.assets_tests": [
             ("remove", "sign_oca/static/src/tests/sign_tour.esm.js"),
             "clinic_refund/static/tests/tours/*.js",
+        ],
+        # sign_oca's signing page (its own bundle) and its PDF viewer (an iframe) on a phone
+        "oca_sign.assets_frontend_sign": [
+            "clinic_refund/static/src/sign/sign_portal.scss",
+            "clinic_refund/static/src/sign/sign_text_field.esm.js",
+        ],
+        "sign_oca.sign_assets": [
+            "clinic_refund/static/src/sign/sign_viewer.css",
+            "clinic_refund/static/src/sign/sign_viewer.js",
+        ],
+        # the tour service, for the browser tours of the signing page (in test mode only)
+        "clinic_refund.assets_sign_tours": [
+            "web/static/lib/hoot-dom/**/*",
+            "web_tour/static/src/tour_pointer/**/*.js",
+            "web_tour/static/src/tour_pointer/**/*.xml",
+            "web_tour/static/src/tour_service/**/*.js",
+            "web_tour/static/src/tour_service/**/*.xml",
         ],
     },
 }

@@ -445,7 +445,8 @@ def cmd_run(args):
     os.execv(PY, odoo_cmd(conf, "-d", args.db, "--db-filter", f"^{re.escape(args.db)}$", *update))
 
 
-PDF_PACKAGES = ("wkhtmltopdf", "fonts-noto-cjk")
+# poppler-utils: pdftotext and pdftoppm, with which the tests read the PDFs printed
+PDF_PACKAGES = ("wkhtmltopdf", "fonts-noto-cjk", "poppler-utils")
 
 
 def pdf_engine_missing():
@@ -460,6 +461,8 @@ def pdf_engine_missing():
     )
     if not fonts or not fonts.stdout.strip():
         missing.append("fonts-noto-cjk")
+    if not shutil.which("pdftotext"):
+        missing.append("poppler-utils")
     return missing
 
 

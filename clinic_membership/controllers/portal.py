@@ -1,7 +1,10 @@
+from urllib.parse import urlencode
+
 from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..tools.pdf import pdf_engine_ready
@@ -29,6 +32,9 @@ class ClinicMembershipPortal(CustomerPortal):
             {
                 "member": member,
                 "points_moves": request.env["clinic.points.move"].search([("partner_id", "=", member.id)], limit=50),
+                "lost_cards": request.env["clinic.member.card.loss"].search([("partner_id", "=", member.id)]),
+                "card_lost": kw.get("card_lost"),
+                "card_error": kw.get("card_error"),
                 "page_name": "clinic_membership",
             }
         )
@@ -46,3 +52,19 @@ class ClinicMembershipPortal(CustomerPortal):
             report_ref="clinic_membership.action_report_member_card",
             download=False,
         )
+
+    @http.route("/my/membership/card/lost", type="http", auth="user", website=True, methods=["POST"])
+    def portal_report_member_card_lost(self, card_number="", **kw):
+        """The member reports her own card lost (法释〔2025〕4号 art. 24): blocked at once, a new number issued.
+
+        A POST with the page's CSRF token; ``card_number`` is the card she means, which must be her
+        card in use: another member's number is refused and nothing moves.
+        """
+        member = self._clinic_member()
+        if not member:
+            raise NotFound()
+        try:
+            member._clinic_portal_report_card_lost(card_number)
+        except UserError as error:
+            return request.redirect("/my/membership?" + urlencode({"card_error": error.args[0][:300]}))
+        return request.redirect("/my/membership?card_lost=1")

@@ -2,6 +2,7 @@ from . import clinic_guarded_mixin
 from . import clinic_ledger_mixin
 from . import clinic_membership_tier
 from . import clinic_tier_change
+from . import clinic_member_card_loss
 from . import clinic_points_move
 from . import clinic_points_allocation
 from . import res_company
@@ -12,3 +13,4 @@ from . import product_template
 from . import account_move
 from . import ir_http
 from . import res_users
+from . import ir_actions_report

@@ -177,6 +177,15 @@ class ClinicMemberOpening(models.Model):
         )
         if taken:
             raise UserError(self.env._("Member number %s is already another member's.", taken[0].member_number))
+        lost = (
+            self.env["clinic.member.card.loss"]
+            .sudo()
+            .search([("lost_number", "in", list(numbers)), ("company_id", "in", self.company_id.ids)], limit=1)
+        )
+        if lost:
+            raise UserError(
+                self.env._("Member number %s is a card reported lost: give the member another.", lost.lost_number)
+            )
 
     def action_post(self):
         self._check_can_post()

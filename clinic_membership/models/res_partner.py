@@ -1,5 +1,7 @@
 import re
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
@@ -59,6 +61,13 @@ class ResPartner(models.Model):
     points_balance = fields.Integer(compute="_compute_points_balance", store=True, string="Points")
     points_expiry_warned_until = fields.Date(copy=False, readonly=True)
     tier_change_ids = fields.One2many("clinic.tier.change", "partner_id", string="Tier History")
+    member_card_loss_ids = fields.One2many(
+        "clinic.member.card.loss",
+        "partner_id",
+        string="Lost Cards",
+        groups="clinic_membership.group_clinic_user",
+        help="The member's card numbers reported lost: blocked, each replaced by a new number.",
+    )
     consultant_id = fields.Many2one(
         "res.users",
         domain="[('share', '=', False)]",
@@ -91,6 +100,25 @@ class ResPartner(models.Model):
         for partner in self:
             partner.points_balance = balances.get(partner._origin, 0)
 
+    @api.constrains("birthday")
+    def _check_birthday(self):
+        today = fields.Date.context_today(self)
+        for partner in self.filtered("birthday"):
+            if partner.birthday > today or partner.birthday.year < 1900:
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s: a date of birth of %(date)s is not possible.",
+                        name=partner.name,
+                        date=fields.Date.to_string(partner.birthday),
+                    )
+                )
+
+    def _clinic_is_minor_on(self, day):
+        """Under 18 on ``day`` (the 18th birthday is the day she comes of age); unknown birthday or no
+        contact: not a minor."""
+        birthday = self[:1].birthday
+        return bool(birthday and day and birthday + relativedelta(years=18) > day)
+
     @api.constrains("referred_by_id")
     def _check_referrer(self):
         for partner in self:
@@ -105,6 +133,7 @@ class ResPartner(models.Model):
         domain = super()._search_display_name(operator, value)
         if operator not in ("ilike", "=ilike", "=") or not isinstance(value, str) or not value.strip():
             return domain
+        self._check_not_lost_card(value.strip())
         extra = [("member_number", "=ilike", value.strip())]
         digits = re.sub(r"\D", "", value)
         if len(digits) >= 4 and len(digits) >= len(re.sub(r"[\s+()-]", "", value)):  # typed as a phone number
@@ -117,6 +146,23 @@ class ResPartner(models.Model):
             )
             extra = expression.OR([extra, [("id", "in", [row[0] for row in self.env.cr.fetchall()])]])
         return expression.OR([domain, extra])
+
+    @api.model
+    def _check_not_lost_card(self, value):
+        """A lost card's number (typed or scanned from its QR code) is refused with the reason, so that
+        the desk is told why it finds nobody: a number identifies nobody once its card is lost."""
+        if self.env.su:
+            return
+        loss = self.env["clinic.member.card.loss"]._find_lost_number(value, self.env.companies)
+        if loss:
+            raise UserError(
+                self.env._(
+                    "Card %(number)s was reported lost on %(date)s and is blocked: ask the member for her new card, "
+                    "or find her by name or phone.",
+                    number=loss.lost_number,
+                    date=fields.Date.to_string(fields.Datetime.context_timestamp(self, loss.date)),
+                )
+            )
 
     # ------------------------------------------------------------------ ORM
 
@@ -248,7 +294,7 @@ class ResPartner(models.Model):
                     "member_company_id": company.id,
                     "member_number": partner.member_number
                     if same_company and partner.member_number
-                    else self.env["ir.sequence"].with_company(company).next_by_code("clinic.member"),
+                    else partner._clinic_next_member_number(company),
                     "member_since": today,
                     "member_left_date": False,
                 }
@@ -256,6 +302,12 @@ class ResPartner(models.Model):
         self.sudo()._clinic_set_tier(tiers[0], "enrol")
         self.env["clinic.membership.tier"]._evaluate_members(company, self.ids, allow_downgrade=False)
         return True
+
+    def _clinic_enrol_transferee(self, company):
+        """The person a prepaid contract is transferred to gets her own member card (法释〔2025〕4号 art. 11:
+        the card is reissued in the new holder's name); a member keeps hers."""
+        if not self.is_member and self.env["clinic.membership.tier"]._tiers_by_company(company):
+            self.with_company(company).action_enrol_member()
 
     def _check_can_enrol(self):
         self.ensure_one()
@@ -284,6 +336,125 @@ class ResPartner(models.Model):
         self.sudo()._clinic_set_tier(self.env["clinic.membership.tier"], "leave")
         self.sudo().write({"is_member": False, "member_left_date": fields.Date.context_today(self)})
         return True
+
+    # ------------------------------------------------------------------ lost cards (法释〔2025〕4号 art. 24)
+
+    def action_report_card_lost(self):
+        """The front desk reports the member's card lost: blocked at once, a new number issued.
+
+        The form's button sends the number it shows (``clinic_card_number``), so that a second desk
+        clicking on a form opened before the first report is told the card is already reported,
+        instead of blocking the new card.
+        """
+        self._check_can_report_card_lost_as_staff()
+        shown = self.env.context.get("clinic_card_number") if len(self) == 1 else None
+        numbers = {partner: shown or partner.member_number for partner in self}
+        for partner in self:
+            partner._check_can_report_card_lost(numbers[partner])
+        for partner in self:
+            partner._do_report_card_lost(numbers[partner], "desk")
+        return True
+
+    def _check_can_report_card_lost_as_staff(self):
+        if not self.env.user.has_group("clinic_membership.group_clinic_user"):
+            raise AccessError(self.env._("Only clinic staff, or the member herself, report a member card lost."))
+
+    def _clinic_portal_report_card_lost(self, number):
+        """The member reports her own card lost in the portal (``number``: the card she means)."""
+        self.ensure_one()
+        if self != self.env.user.partner_id.commercial_partner_id:
+            raise AccessError(self.env._("You can only report your own card lost."))
+        self._check_can_report_card_lost(number)
+        self._do_report_card_lost(number, "portal")
+
+    def _check_can_report_card_lost(self, number):
+        """``number`` is the member's card in use, neither another member's card nor one already lost;
+        returns it as recorded."""
+        self.ensure_one()
+        number = (number or "").strip() if isinstance(number, str) else ""
+        if not self.member_number or not self.member_company_id:
+            raise UserError(self.env._("%s has no member card.", self.display_name))
+        loss = (
+            self.env["clinic.member.card.loss"]
+            .sudo()
+            .search([("partner_id", "=", self.id), ("lost_number", "=", number)], limit=1)
+        )
+        if loss:
+            raise UserError(
+                self.env._(
+                    "Card %(number)s was already reported lost on %(date)s; the member's number is now %(new)s.",
+                    number=number,
+                    date=fields.Date.to_string(fields.Datetime.context_timestamp(self, loss.date)),
+                    new=self.member_number,
+                )
+            )
+        if number != self.member_number:
+            raise UserError(self.env._("Card %(number)s is not the card of %(name)s.", number=number, name=self.name))
+        return number
+
+    def _do_report_card_lost(self, number, channel):
+        """Block card ``number`` and give the member a new number from the same sequence; record the loss.
+
+        Privilege is raised once the reporter was checked (staff, or the member herself): member
+        numbers and the record of lost cards are the application's to write. Only the number
+        changes: balances, ledgers, contracts and history stay on the member.
+        """
+        self.ensure_one()
+        self._clinic_lock_points()  # two reports of the same card at once: the second finds it reported
+        self.invalidate_recordset(["member_number"])
+        number = self._check_can_report_card_lost(number)
+        company = self.member_company_id
+        new_number = self._clinic_next_member_number(company)
+        self.env["clinic.member.card.loss"]._sudo_for_recording().create(
+            {
+                "partner_id": self.id,
+                "company_id": company.id,
+                "lost_number": number,
+                "new_number": new_number,
+                "channel": channel,
+                "user_id": self.env.user.id,
+            }
+        )
+        self.sudo().write({"member_number": new_number})
+        channels = dict(self.env["clinic.member.card.loss"]._fields["channel"]._description_selection(self.env))
+        self.sudo().message_post(
+            body=self.env._(
+                "Member card %(number)s reported lost (%(channel)s) by %(user)s: it is blocked; new member number "
+                "%(new)s. Balances, points and history are unchanged.",
+                number=number,
+                channel=channels[channel],
+                user=self.env.user.name,
+                new=new_number,
+            ),
+            author_id=self.env.user.partner_id.id,
+        )
+
+    def _clinic_next_member_number(self, company):
+        """The next number of the member sequence that no member holds and no lost card carried."""
+        Sequence = self.env["ir.sequence"].sudo().with_company(company)
+        for _attempt in range(100):
+            number = Sequence.next_by_code("clinic.member")
+            if not number:
+                break
+            if not self._clinic_member_numbers_taken([number], company):
+                return number
+        raise UserError(self.env._("No free member number: check the Member Number sequence."))
+
+    @api.model
+    def _clinic_member_numbers_taken(self, numbers, companies):
+        """Those of ``numbers`` a member of ``companies`` holds or a lost card carried."""
+        numbers = list(numbers)
+        members = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("member_number", "in", numbers), ("member_company_id", "in", companies.ids)])
+        )
+        losses = (
+            self.env["clinic.member.card.loss"]
+            .sudo()
+            .search([("lost_number", "in", numbers), ("company_id", "in", companies.ids)])
+        )
+        return set(members.mapped("member_number")) | set(losses.mapped("lost_number"))
 
     # ------------------------------------------------------------------ points
 

@@ -10,3 +10,5 @@ from . import test_hostile_points
 from . import test_tier_prices
 from . import test_duplicate
 from . import test_member_correction
+from . import test_member_card_loss
+from . import test_report_pdf

@@ -85,6 +85,9 @@ class TestMemberEnrolment(ClinicMembershipCase):
         with self.assertRaises(AccessError):
             partner.with_user(self.frontdesk).write({"tier_id": self.tier_gold.id})
         self.assertEqual(partner.tier_id, self.tier_regular)
+        desk_form = Form(partner.with_user(self.frontdesk))
+        with self.assertRaisesRegex(AssertionError, "readonly field 'tier_id'"):
+            desk_form.tier_id = self.tier_gold  # her form does not offer what the model refuses
         with Form(partner.with_user(self.manager)) as form:
             form.tier_id = self.tier_gold
         self.assertEqual(partner.tier_id, self.tier_gold)

@@ -37,6 +37,13 @@ class ClinicMemberCorrection(models.TransientModel):
             raise UserError(self.env._("A member keeps a member number."))
         if self._number_taken():
             raise UserError(self.env._("Member number %s is already another member's.", self.member_number))
+        if self.env["clinic.member.card.loss"]._find_lost_number(
+            self.member_number.strip(), self.partner_id.member_company_id
+        ):
+            # a lost card's number never identifies anyone again
+            raise UserError(
+                self.env._("Member number %s is a card reported lost: give the member another.", self.member_number)
+            )
         if not self.member_since or self.member_since > fields.Date.context_today(self):
             raise UserError(self.env._("A member joined on a day that has come."))
 

@@ -1,9 +1,13 @@
 from urllib.parse import urlencode
 
+from werkzeug.exceptions import NotFound
+
 from odoo import fields, http
+from odoo.addons.clinic_membership.tools.pdf import pdf_engine_ready
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.exceptions import AccessError, MissingError, UserError
-from odoo.http import request
+from odoo.http import content_disposition, request
+from odoo.tools.safe_eval import safe_eval, time
 
 MAX_PORTAL_FILES = 10
 
@@ -49,15 +53,22 @@ class ClinicRefundPortal(CustomerPortal):
         signer = contract.sudo().sign_request_id.signer_ids.filtered(
             lambda s: s.partner_id == request.env.user.partner_id and not s.signed_on
         )
-        refund_requests = contract.sudo().refund_request_ids.sorted("id", reverse=True)
+        # a contract transferred to her shows her own rows and requests, never the first holder's history
+        member = request.env.user.commercial_partner_id
+        refund_requests = (
+            contract.sudo()
+            .refund_request_ids.filtered(lambda r: r.partner_id.commercial_partner_id == member)
+            .sorted("id", reverse=True)
+        )
+        rows = contract.sudo().move_ids.filtered(lambda row: row.partner_id.commercial_partner_id == member)
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "settlement_sign_urls": self._clinic_settlement_sign_urls(refund_requests),
                 "contract": contract,
-                "moves": contract.move_ids.filtered(lambda row: row.state == "posted"),
+                "moves": rows.filtered(lambda row: row.state == "posted"),
                 "packages": contract.package_line_ids,
-                "sessions": contract.move_ids.filtered("package_line_id"),
+                "sessions": rows.filtered("package_line_id"),
                 "sign_url": signer[:1].access_url if contract.state == "sent" and signer else False,
                 "refund_requests": refund_requests,
                 "can_ask_refund": contract._clinic_portal_can_ask_refund(),
@@ -66,6 +77,25 @@ class ClinicRefundPortal(CustomerPortal):
             }
         )
         return request.render("clinic_refund.portal_my_prepaid_contract", values)
+
+    @http.route("/my/prepaid-contracts/<int:contract_id>/statement", type="http", auth="user", website=True)
+    def portal_my_prepaid_contract_statement(self, contract_id, **kw):
+        """The statement (对账单) of the member's own contract: every row of its stored value and sessions
+        (法释〔2025〕4号 art. 25). A PDF, or the web page it is printed from where the server cannot print PDFs."""
+        try:
+            contract = self._document_check_access("clinic.prepaid.contract", contract_id)
+        except (AccessError, MissingError):
+            raise NotFound() from None
+        if contract.state == "draft":
+            raise NotFound()
+        report_ref = "clinic_refund.action_report_contract_statement"
+        report_type = "pdf" if pdf_engine_ready(request.env) else "html"
+        response = self._show_report(model=contract, report_type=report_type, report_ref=report_ref)
+        if report_type == "pdf":  # a download named as the clinic's print menu names it
+            report = request.env.ref(report_ref).sudo()
+            name = safe_eval(report.print_report_name, {"object": contract, "time": time})
+            response.headers["Content-Disposition"] = content_disposition(f"{name}.pdf")
+        return response
 
     def _clinic_settlement_sign_urls(self, refund_requests):
         """{request id: the member's signing page} of the settlement agreements waiting for them."""
@@ -92,8 +122,15 @@ class ClinicRefundPortal(CustomerPortal):
         Request = request.env["clinic.refund.request"].sudo()
         reasons = Request._fields["reason"]._description_selection(request.env)
         reason = reason if reason in dict(reasons) else "dissatisfied"
-        quote = contract.sudo()._refund_quote(reason, fields.Date.context_today(contract))
-        refund_requests = contract.sudo().refund_request_ids.sorted("id", reverse=True)
+        today = fields.Date.context_today(contract)
+        quote = contract.sudo()._refund_quote(reason, today)
+        refund_requests = (
+            contract.sudo()
+            .refund_request_ids.filtered(
+                lambda r: r.partner_id.commercial_partner_id == request.env.user.commercial_partner_id
+            )
+            .sorted("id", reverse=True)
+        )
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -102,7 +139,9 @@ class ClinicRefundPortal(CustomerPortal):
                 "reasons": reasons,
                 "reason": reason,
                 "quote": quote,
-                "breakdown": Request.new({"contract_id": contract.id})._render_breakdown(quote),
+                "breakdown": Request.new(
+                    {"contract_id": contract.id, "reason": reason, "request_date": today}
+                )._render_breakdown(quote),
                 "error": kw.get("error"),
                 "page_name": "clinic_prepaid_contract",
             }

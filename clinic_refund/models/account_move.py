@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 # What only the redemption of a package session records on its invoice.
 # What only the application records on an entry: the practitioner of a package session (the
 # redemption), and the mark of the entries the stored-value ledger posts.
-PROTECTED_FIELDS = ("clinic_practitioner_id", "clinic_stored_value_entry")
+PROTECTED_FIELDS = ("clinic_practitioner_id", "clinic_stored_value_entry", "clinic_package_line_id")
 
 
 class AccountMove(models.Model):
@@ -24,6 +24,16 @@ class AccountMove(models.Model):
         readonly=True,
         copy=False,
         help="Who gave the treatment of a package session.",
+    )
+    clinic_package_line_id = fields.Many2one(
+        "clinic.contract.package.line",
+        string="Unlimited Plan",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The unlimited plan (年卡 / 月卡) this visit was made under: invoiced at 0.00, its price paid by the "
+        "plan.",
     )
     clinic_can_pay_from_stored_value = fields.Boolean(compute="_compute_clinic_can_pay_from_stored_value")
     clinic_stored_value_entry = fields.Boolean(

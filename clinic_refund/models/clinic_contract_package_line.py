@@ -48,6 +48,20 @@ class ClinicContractPackageLine(models.Model):
         "session takes the rounding cents).",
     )
     validity_months = fields.Integer(compute="_compute_from_package", store=True, precompute=True)
+    package_kind = fields.Selection(
+        [("sessions", "Sessions"), ("unlimited", "Unlimited Sessions for N Months")],
+        string="Kind",
+        compute="_compute_from_package",
+        store=True,
+        precompute=True,
+    )
+    date_service_stopped = fields.Date(
+        string="Service Stopped On",
+        copy=False,
+        help="Unlimited plans: the day the clinic stopped serving the plan, if it did. A refund then gives back "
+        "the price pro rata to the time left after that day (法释〔2025〕4号 art. 22 para. 2).",
+    )
+    visit_ids = fields.One2many("account.move", "clinic_package_line_id", string="Visits")
     date_expiry = fields.Date(
         string="Book By",
         compute="_compute_date_expiry",
@@ -79,6 +93,9 @@ class ClinicContractPackageLine(models.Model):
             line.price_total = package.price
             line.unit_price = package.unit_price
             line.validity_months = package.validity_months
+            line.package_kind = package.package_kind or "sessions"
+            if line.package_kind == "unlimited":
+                line.sessions_total = 0
 
     @api.depends("contract_id.date_signed", "validity_months")
     def _compute_date_expiry(self):
@@ -90,23 +107,58 @@ class ClinicContractPackageLine(models.Model):
                 else False
             )
 
-    @api.depends("move_ids.sessions", "move_ids.amount_principal", "sessions_total", "price_total")
+    @api.depends(
+        "move_ids.sessions",
+        "move_ids.amount_principal",
+        "sessions_total",
+        "price_total",
+        "visit_ids.state",
+        "visit_ids.invoice_line_ids.quantity",
+    )
     def _compute_usage(self):
+        # in an onchange (the checkout's list of packages), the lines are new records of the stored ones
         sums = {
             line: (sessions, principal)
             for line, sessions, principal in self.env["clinic.stored.value.move"]
             .sudo()
             ._read_group(
-                [("package_line_id", "in", self.ids)], ["package_line_id"], ["sessions:sum", "amount_principal:sum"]
+                [("package_line_id", "in", self._origin.ids)],
+                ["package_line_id"],
+                ["sessions:sum", "amount_principal:sum"],
             )
         }
         for line in self:
-            sessions, principal = sums.get(line, (0, 0.0))
+            sessions, principal = sums.get(line._origin, (0, 0.0))
             round_ = line.currency_id.round if line.currency_id else round
             line.sessions_used = -sessions
             line.sessions_remaining = line.sessions_total + sessions
             line.amount_used = round_(-principal)
             line.amount_remaining = round_(line.price_total + principal)
+            if line.package_kind == "unlimited":
+                # visits of an unlimited plan move no money: they are its posted visit invoices (at 0.00)
+                visits = line._origin.sudo().visit_ids.filtered(lambda move: move.state == "posted")
+                line.sessions_used = int(sum(visits.invoice_line_ids.mapped("quantity")))
+                line.sessions_remaining = 0
+
+    @api.constrains("date_service_stopped")
+    def _check_date_service_stopped(self):
+        for line in self.filtered("date_service_stopped"):
+            if line.package_kind != "unlimited":
+                raise ValidationError(
+                    self.env._("Only an unlimited plan records the day the clinic stopped serving it.")
+                )
+            if line.date_signed and not line.date_signed <= line.date_service_stopped <= line.date_expiry:
+                raise ValidationError(
+                    self.env._(
+                        "%(package)s runs from %(start)s to %(end)s: the service cannot have stopped on %(date)s.",
+                        package=line.display_name,
+                        start=line.date_signed,
+                        end=line.date_expiry,
+                        date=line.date_service_stopped,
+                    )
+                )
+            if line.date_service_stopped > fields.Date.context_today(line):
+                raise ValidationError(self.env._("The day the service stopped cannot be in the future."))
 
     @api.depends("date_expiry")
     @api.depends_context("tz")
@@ -125,7 +177,9 @@ class ClinicContractPackageLine(models.Model):
     # ------------------------------------------------------------------ ORM: packages are chosen in draft only
 
     def _clinic_writable_fields(self):
-        return {"package_id", "sequence"} if all(line.contract_id.state == "draft" for line in self) else set()
+        if all(line.contract_id.state == "draft" for line in self):
+            return {"package_id", "sequence"}
+        return {"date_service_stopped"}
 
     def _clinic_creatable_fields(self):
         return {"contract_id", "package_id", "sequence"}
@@ -138,9 +192,25 @@ class ClinicContractPackageLine(models.Model):
         return lines
 
     def write(self, vals):
-        if not self.env.su and vals:
+        if not self.env.su and vals and set(vals) == {"date_service_stopped"}:
+            self._check_can_record_service_stop()
+        elif not self.env.su and vals:
             self._check_contract_draft()
         return super().write(vals)
+
+    def _check_can_record_service_stop(self):
+        """A manager records the day the clinic stopped serving an unlimited plan, before its refund is asked."""
+        if not self.env.user.has_group("clinic_membership.group_clinic_manager"):
+            raise UserError(self.env._("Only a manager records the day the clinic stopped serving a plan."))
+        for line in self:
+            if line.package_kind != "unlimited" or line.contract_id.state != "active":
+                raise UserError(
+                    self.env._(
+                        "%s is not an unlimited plan of an active contract: there is no service stop to record.",
+                        line.display_name,
+                    )
+                )
+            line.contract_id._check_not_frozen()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_in_draft(self):
@@ -191,7 +261,7 @@ class ClinicContractPackageLine(models.Model):
                     price=formatLang(self.env, contract.amount_packages, currency_obj=contract.currency_id),
                 )
             )
-        if quantity > self.sessions_remaining:
+        if self.package_kind != "unlimited" and quantity > self.sessions_remaining:
             raise UserError(
                 self.env._(
                     "%(package)s has %(left)s sessions left, fewer than the %(quantity)s to redeem.",
@@ -208,6 +278,20 @@ class ClinicContractPackageLine(models.Model):
                     package=self.display_name,
                     date=self.date_expiry,
                     left=self.sessions_remaining,
+                )
+                if self.package_kind != "unlimited"
+                else self.env._(
+                    "%(package)s was an unlimited plan until %(date)s: it cannot be used after that day.",
+                    package=self.display_name,
+                    date=self.date_expiry,
+                )
+            )
+        if self.package_kind == "unlimited" and self.date_service_stopped:
+            raise UserError(
+                self.env._(
+                    "The clinic stopped serving %(package)s on %(date)s.",
+                    package=self.display_name,
+                    date=self.date_service_stopped,
                 )
             )
 
@@ -238,6 +322,8 @@ class ClinicContractPackageLine(models.Model):
         self.invalidate_recordset(["sessions_used", "sessions_remaining", "amount_used", "amount_remaining"])
         self._check_can_redeem(quantity, partner)  # on what the lock lets us see
         self._check_practitioner(practitioner)
+        if self.package_kind == "unlimited":
+            return self._record_visit(quantity, practitioner)
         prices = self._redemption_prices(quantity)
         amount = self.currency_id.round(sum(count * price for count, price in prices))
         invoice = self._create_redemption_invoice(prices, practitioner)
@@ -253,6 +339,16 @@ class ClinicContractPackageLine(models.Model):
                 )
             )
         self.contract_id._consume_stored_value(amount, invoice, package_line=self, sessions=quantity)
+        return invoice
+
+    def _record_visit(self, quantity, practitioner):
+        """A visit of an unlimited plan: its treatment invoiced at 0.00 (the plan's price paid for it), with the
+        practitioner. No stored-value row: the price stays principal set aside for the plan until it ends or is
+        refunded pro rata to the time left (法释〔2025〕4号 art. 22)."""
+        invoice = self._create_redemption_invoice([(quantity, 0.0)], practitioner)
+        invoice.sudo().write({"clinic_package_line_id": self.id})
+        invoice.action_post()
+        self.invalidate_recordset(["sessions_used", "sessions_remaining"])
         return invoice
 
     def _create_redemption_invoice(self, prices, practitioner):

@@ -19,6 +19,7 @@ TERM_FIELDS = (
     "bonus_policy",
     "consumed_pricing",
     "consumption_order",
+    "interest_rate",
 )
 # What a draft contract's parties agree on: frozen once it is sent for signature.
 DRAFT_FIELDS = (
@@ -28,6 +29,10 @@ DRAFT_FIELDS = (
     "amount_principal",
     "amount_bonus",
     "package_line_ids",
+    "guardian_id",
+    "prior_service_elsewhere",
+    "prior_service_evidence",
+    "prior_service_evidence_name",
     *TERM_FIELDS,
 )
 # What staff may change at any time. Everything else (number, state, signature, balances) only
@@ -89,6 +94,39 @@ class ClinicPrepaidContract(models.Model):
     bonus_policy = fields.Selection(BONUS_POLICIES, compute="_compute_terms", store=True, readonly=False)
     consumed_pricing = fields.Selection(CONSUMED_PRICING, compute="_compute_terms", store=True, readonly=False)
     consumption_order = fields.Selection(CONSUMPTION_ORDERS, compute="_compute_terms", store=True, readonly=False)
+    interest_rate = fields.Float(
+        string="Refund Interest Rate (%/year)",
+        digits=(6, 2),
+        compute="_compute_terms",
+        store=True,
+        readonly=False,
+        help="Agreed rate of interest on a refunded prepayment; empty: the legal rate (法释〔2025〕4号 art. 16).",
+    )
+    member_is_minor = fields.Boolean(
+        string="Member Under 18",
+        compute="_compute_member_is_minor",
+        help="The member is under 18 on the day of signing (today while unsigned): her legal guardian signs "
+        "(法释〔2025〕4号 art. 10).",
+    )
+    guardian_id = fields.Many2one(
+        "res.partner",
+        string="Legal Guardian",
+        help="The minor member's legal guardian (法定代理人), who signs the contract for her "
+        "(法释〔2025〕4号 art. 10).",
+    )
+    prior_service_elsewhere = fields.Boolean(
+        string="Had This Service Elsewhere",
+        help="The member declared at signing that she had already received the same service from another clinic: "
+        "her payments have no seven-day cooling-off (法释〔2025〕4号 art. 14 (2)). Attach her declaration.",
+    )
+    prior_service_evidence = fields.Binary(string="Declaration", attachment=True)
+    prior_service_evidence_name = fields.Char(string="Declaration File Name")
+    prior_service_here = fields.Boolean(
+        string="Had This Service Here",
+        compute="_compute_prior_service_here",
+        help="The member had a posted invoice of one of the contract's treatments before signing "
+        "(法释〔2025〕4号 art. 14 (1)).",
+    )
     amount_principal = fields.Monetary(
         string="Prepaid Principal", tracking=True, help="The amount the member agrees to prepay."
     )
@@ -163,6 +201,84 @@ class ClinicPrepaidContract(models.Model):
             contract.bonus_policy = template.bonus_policy or "prorata"
             contract.consumed_pricing = template.consumed_pricing or "actual"
             contract.consumption_order = template.consumption_order or "prorata"
+            contract.interest_rate = template.interest_rate
+
+    @api.depends("partner_id.birthday", "date_signed")
+    def _compute_member_is_minor(self):
+        today = fields.Date.context_today(self)
+        for contract in self:
+            contract.member_is_minor = contract.partner_id._clinic_is_minor_on(contract.date_signed or today)
+
+    @api.constrains("guardian_id", "partner_id")
+    def _check_guardian(self):
+        for contract in self.filtered("guardian_id"):
+            guardian = contract.guardian_id
+            if guardian.commercial_partner_id == contract.partner_id.commercial_partner_id:
+                raise ValidationError(self.env._("A member cannot be her own legal guardian."))
+            if guardian._clinic_is_minor_on(contract.date_signed or fields.Date.context_today(contract)):
+                raise ValidationError(self.env._("%s is under 18: a legal guardian is an adult.", guardian.name))
+
+    def _check_guardian_signed(self):
+        """A minor's contract is signed by her legal guardian (法释〔2025〕4号 art. 10): without it, it is not
+        activated."""
+        for contract in self.filtered("member_is_minor"):
+            if not contract.guardian_id:
+                raise UserError(
+                    self.env._(
+                        "%(member)s is under 18: name her legal guardian on contract %(contract)s, who signs it "
+                        "(法释〔2025〕4号 art. 10).",
+                        member=contract.partner_id.name,
+                        contract=contract.name,
+                    )
+                )
+            signer = (contract.sudo().signed_by or "").strip()
+            if contract.state in ("signed", "active") and signer != contract.guardian_id.name:
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s of a member under 18 must be signed by her legal guardian "
+                        "%(guardian)s, not %(signer)s (法释〔2025〕4号 art. 10).",
+                        contract=contract.name,
+                        guardian=contract.guardian_id.name,
+                        signer=signer or "-",
+                    )
+                )
+
+    def _signature_signer(self):
+        """A minor member's contract is signed by her legal guardian."""
+        return self.guardian_id if self.member_is_minor and self.guardian_id else self.partner_id
+
+    @api.depends("partner_id", "date_signed", "package_line_ids.product_id")
+    def _compute_prior_service_here(self):
+        """The contract's services are its packages' treatments: a card of stored value names no service,
+        so only its declaration excludes it (the reading that favours the member, art. 8)."""
+        for contract in self:
+            products = contract.sudo().package_line_ids.product_id
+            contract.prior_service_here = bool(products and contract.date_signed) and bool(
+                self.env["account.move.line"]
+                .sudo()
+                .search_count(
+                    [
+                        ("move_id.move_type", "=", "out_invoice"),
+                        ("parent_state", "=", "posted"),
+                        ("move_id.commercial_partner_id", "=", contract.partner_id.commercial_partner_id.id),
+                        ("company_id", "=", contract.company_id.id),
+                        ("product_id", "in", products.ids),
+                        ("date", "<", contract.date_signed),
+                    ],
+                    limit=1,
+                )
+            )
+
+    @api.constrains("prior_service_elsewhere", "prior_service_evidence")
+    def _check_prior_service_evidence(self):
+        for contract in self:
+            if contract.prior_service_elsewhere and not contract.prior_service_evidence:
+                raise ValidationError(
+                    self.env._(
+                        "Contract %s: attach the member's declaration that she had the same service elsewhere.",
+                        contract.name,
+                    )
+                )
 
     @api.depends("move_ids.amount_principal", "move_ids.amount_bonus", "move_ids.move_type")
     def _compute_balances(self):
@@ -299,7 +415,7 @@ class ClinicPrepaidContract(models.Model):
                     )
                 )
 
-    @api.constrains("amount_principal", "amount_bonus", "cooling_off_days", "refund_fee_percent")
+    @api.constrains("amount_principal", "amount_bonus", "cooling_off_days", "refund_fee_percent", "interest_rate")
     def _check_amounts(self):
         for contract in self:
             for label, amount in (
@@ -312,6 +428,14 @@ class ClinicPrepaidContract(models.Model):
                 raise ValidationError(self.env._("The cooling-off period cannot be negative."))
             if not 0 <= contract.refund_fee_percent <= 100:
                 raise ValidationError(self.env._("The refund fee must be between 0 and 100 percent."))
+            if not 0 <= contract.interest_rate <= 100:
+                raise ValidationError(self.env._("The refund interest rate must be between 0 and 100 percent a year."))
+
+    @api.constrains("terms", "refund_fee_percent")
+    def _check_void_terms(self):
+        """A contract's own terms are checked as its template's (法释〔2025〕4号 art. 9): what the member signs."""
+        for contract in self:
+            self.env["clinic.contract.template"]._clinic_check_void_terms([contract.terms], contract.refund_fee_percent)
 
     # ------------------------------------------------------------------ ORM
 
@@ -342,7 +466,9 @@ class ClinicPrepaidContract(models.Model):
         return vals
 
     def write(self, vals):
-        if set(vals) & set(DRAFT_FIELDS):
+        frozen_fields = set(vals) & set(DRAFT_FIELDS)
+        # a signed transfer notice changes the holder, and only the holder (clinic.contract.transfer)
+        if frozen_fields and not (self.env.su and frozen_fields == {"partner_id"}):
             frozen = self.filtered(lambda c: c.state != "draft")
             if frozen:
                 raise UserError(
@@ -355,6 +481,21 @@ class ClinicPrepaidContract(models.Model):
         if "partner_id" in vals:
             self._check_member_active()
         return result
+
+    def action_new_transfer(self):
+        """A transfer of this contract to another person, to fill in and have signed."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Transfer %s", self.name),
+            "res_model": "clinic.contract.transfer",
+            "view_mode": "form",
+            "context": {"default_contract_id": self.id},
+        }
+
+    def _clinic_change_holder(self, partner):
+        """The transferee holds the contract from now on (clinic.contract.transfer._do_transfer)."""
+        self.sudo().write({"partner_id": partner.id})
 
     def _check_member_active(self):
         for contract in self:
@@ -380,6 +521,7 @@ class ClinicPrepaidContract(models.Model):
     # ------------------------------------------------------------------ signing
 
     def _check_can_be_signed(self):
+        self._check_guardian_signed()
         for contract in self:
             if contract.state not in ("draft", "sent"):
                 raise UserError(self.env._("Contract %s is already signed.", contract.name))
@@ -401,8 +543,15 @@ class ClinicPrepaidContract(models.Model):
     def _signature_report_xmlid(self):
         return "clinic_refund.action_report_prepaid_contract"
 
+    def _signature_portal_url(self):
+        return f"/my/prepaid-contracts/{self.id}"
+
+    def _signature_portal_label(self):
+        return self._signature_in_signer_language().env._("Back to my contract")
+
     def _signature_request_name(self):
-        return self.env._("Prepaid contract %s", self.name)
+        # the member's list of documents to sign, in her language
+        return self._signature_in_signer_language().env._("Prepaid contract %s", self.name)
 
     # ------------------------------------------------------------------ state actions
 
@@ -424,6 +573,7 @@ class ClinicPrepaidContract(models.Model):
                 raise UserError(self.env._("Only a signed contract can be activated."))
             if contract.signature_tampered:
                 raise UserError(self.env._("The signed file of contract %s has been altered.", contract.name))
+        self._check_guardian_signed()
         self._action_write({"state": "active"})
         return True
 
@@ -507,6 +657,63 @@ class ClinicPrepaidContract(models.Model):
 
     def action_print_contract(self):
         return self.env.ref("clinic_refund.action_report_prepaid_contract").report_action(self)
+
+    def action_print_statement(self):
+        """The contract's statement (对账单, 法释〔2025〕4号 art. 25): every row of its stored value and sessions."""
+        return self.env.ref("clinic_refund.action_report_contract_statement").report_action(self)
+
+    def _statement_lines(self):
+        """The statement's rows (法释〔2025〕4号 art. 25): every posted stored-value row of the contract (top-ups,
+        payments, package sessions, refunds, adjustments...), oldest first, with the running balance.
+
+        Read for whoever may read the contract (its member in the portal, the clinic's staff); what a row
+        says to staff only (its reason, who recorded it) is not printed.
+        """
+        self.ensure_one()
+        self.check_access("read")
+        currency = self.currency_id
+        types = dict(self.env["clinic.stored.value.move"]._fields["move_type"]._description_selection(self.env))
+        rows = self.sudo().move_ids.filtered(lambda row: row.state == "posted").sorted(lambda row: (row.date, row.id))
+        principal = bonus = 0.0
+        lines = []
+        for row in rows:
+            principal = currency.round(principal + row.amount_principal)
+            bonus = currency.round(bonus + row.amount_bonus)
+            lines.append(
+                {
+                    "date": row.date,
+                    "number": row.name,
+                    "type": types.get(row.move_type, row.move_type),
+                    "description": self._statement_description(row),
+                    "sessions": row.sessions,
+                    "principal": row.amount_principal,
+                    "bonus": row.amount_bonus,
+                    "balance_principal": principal,
+                    "balance_bonus": bonus,
+                    "balance": currency.round(principal + bonus),
+                }
+            )
+        return lines
+
+    def _statement_description(self, row):
+        """What a statement row was for, in the member's words: the service, package, refund or payment."""
+        if row.package_line_id:
+            description = row.package_line_id.package_id.name
+        elif row.reversed_id:
+            description = self.env._("Reverses %s", row.reversed_id.name)
+        elif row.invoice_id:
+            products = row.invoice_id.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+            names = "、".join(dict.fromkeys(products.mapped(lambda line: line.product_id.name or line.name or "")))
+            description = f"{names} ({row.invoice_id.name})" if names else row.invoice_id.name
+        elif row.refund_request_id:
+            description = self.env._("Refund request %s", row.refund_request_id.name)
+        elif row.move_type == "opening":
+            description = self.env._("Brought over from the previous system")
+        elif row.journal_id:
+            description = self.env._("Paid through %s", row.journal_id.name)
+        else:
+            description = ""
+        return description
 
     # ------------------------------------------------------------------ stored value
 
@@ -762,9 +969,21 @@ class ClinicPrepaidContract(models.Model):
             refund_fee_percent=self.refund_fee_percent,
             bonus_policy=self.bonus_policy,
             consumed_pricing=self.consumed_pricing,
+            payment_cooling_off_excluded=self.prior_service_elsewhere or self.prior_service_here,
         )
         packages = [
-            PackageTerms(line.id, line.package_id.name, line.sessions_total, line.price_total, line.unit_price)
+            PackageTerms(
+                line.id,
+                line.package_id.name,
+                line.sessions_total,
+                line.price_total,
+                line.unit_price,
+                kind=line.package_kind or "sessions",
+                date_start=line.date_signed,
+                date_end=line.date_expiry,
+                date_stopped=line.date_service_stopped,
+                visits=line.sessions_used if line.package_kind == "unlimited" else 0,
+            )
             for line in self.sudo().package_line_ids
         ]
         return compute_refund(
@@ -795,6 +1014,7 @@ class ClinicPrepaidContract(models.Model):
                     list_amount,
                     package=move.package_line_id.id or None,
                     sessions=move.sessions,
+                    date=(move.reversed_id or move).date,
                 )
             )
         return rows

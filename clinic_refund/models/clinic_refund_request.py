@@ -7,13 +7,17 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
-from ..tools.refund_policy import quote_from_data, quote_to_data
+from ..tools.refund_policy import compute_interest, interest_kind, quote_from_data, quote_to_data
+from .clinic_interest_rate import RATE_KINDS
 
 REASONS = [
     ("cooling_off", "Cooling-off period"),
     ("treatment_cancelled", "Treatment cancelled by the clinic"),
     ("service_not_provided", "Service not provided"),
     ("clinic_relocation_closure", "Clinic relocation or closure"),
+    ("health_changed", "Health changed materially"),
+    ("force_majeure", "Force majeure"),
+    ("minor_void", "Contract of a minor voided by her guardian"),
     ("dissatisfied", "Dissatisfied"),
     ("other", "Other"),
 ]
@@ -22,6 +26,7 @@ DISPUTE_CHANNELS = [
     ("12315", "12315 hotline / platform"),
     ("court", "Court"),
 ]
+INTEREST_KINDS = [("agreed", "Rate agreed in the contract"), *RATE_KINDS]
 COOLING_OFF_DUE_DAYS = 5  # Beijing's rules: a cooling-off refund is paid within 5 days
 
 
@@ -81,11 +86,38 @@ class ClinicRefundRequest(models.Model):
         help="The quote in words, in the reader's language (the quote itself is frozen at submission).",
     )
     policy_rule = fields.Selection(
-        [("cooling_off", "Cooling-off"), ("clinic_at_fault", "Clinic at fault"), ("standard", "Contract terms")],
+        [
+            ("cooling_off", "Cooling-off"),
+            ("clinic_at_fault", "Clinic at fault"),
+            ("no_fault", "Neither party at fault"),
+            ("void", "Contract void"),
+            ("standard", "Contract terms"),
+        ],
         compute="_compute_quote",
         store=True,
     )
     amount_requested = fields.Monetary(compute="_compute_amount_requested", store=True, readonly=False, tracking=True)
+    interest_kind = fields.Selection(
+        INTEREST_KINDS,
+        string="Interest Rate Basis",
+        compute="_compute_interest_terms",
+        store=True,
+        help="法释〔2025〕4号 art. 16: the contract's rate, else the one-year LPR in force at signing when the "
+        "clinic is the cause, else the one-year deposit benchmark rate then in force.",
+    )
+    interest_rate = fields.Float(
+        string="Interest Rate (%/year)", digits=(6, 2), compute="_compute_interest_terms", store=True
+    )
+    interest_rate_missing = fields.Boolean(compute="_compute_interest_terms", store=True)
+    interest_days = fields.Integer(compute="_compute_interest")
+    amount_interest = fields.Monetary(
+        string="Interest",
+        compute="_compute_interest",
+        help="Interest on the amount returned, from the day the request reached the clinic to the day it is paid "
+        "(to today while unpaid): it grows until the refund is paid (法释〔2025〕4号 arts. 15-17).",
+    )
+    amount_total_due = fields.Monetary(string="Total with Interest", compute="_compute_interest")
+    amount_interest_paid = fields.Monetary(readonly=True, copy=False)
     date_due = fields.Date(string="Due Date", compute="_compute_date_due", store=True, tracking=True)
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     overdue_notified = fields.Boolean(readonly=True, copy=False)
@@ -170,6 +202,51 @@ class ClinicRefundRequest(models.Model):
                 }
             )
 
+    @api.depends("contract_id", "reason", "request_date")
+    def _compute_interest_terms(self):
+        # frozen with the quote: contract, reason and date cannot change after submission
+        for request in self:
+            contract = request.contract_id
+            if not contract or not request.reason:
+                request.update({"interest_kind": False, "interest_rate": 0.0, "interest_rate_missing": False})
+                continue
+            kind = interest_kind(request.reason, contract.interest_rate)
+            if kind == "agreed":
+                rate = contract.interest_rate
+            else:
+                day = contract.date_signed or request.request_date or fields.Date.context_today(request)
+                rate = self.env["clinic.interest.rate"]._rate_on(kind, day).rate
+            request.update({"interest_kind": kind, "interest_rate": rate, "interest_rate_missing": not rate})
+
+    @api.depends("amount_requested", "interest_rate", "request_date", "date_paid", "amount_interest_paid", "state")
+    def _compute_interest(self):
+        today = fields.Date.context_today(self)
+        for request in self:
+            days, interest = request._interest_until(request.date_paid or today)
+            if request.state == "paid":
+                interest = request.amount_interest_paid
+            request.update(
+                {
+                    "interest_days": days,
+                    "amount_interest": interest,
+                    "amount_total_due": (request.currency_id or self.env.company.currency_id).round(
+                        request.amount_requested + interest
+                    ),
+                }
+            )
+
+    def _interest_until(self, day):
+        """(days, interest) on the amount returned from the day the request reached the clinic to ``day``."""
+        currency = self.currency_id or self.env.company.currency_id
+        if not self.request_date or not day or self.state == "cancelled":
+            return 0, 0.0
+        return compute_interest(self.amount_requested, self.interest_rate, self.request_date, day, currency.rounding)
+
+    def _check_interest_rate(self):
+        if self.interest_rate_missing:
+            day = self.contract_id.date_signed or self.request_date
+            self.env["clinic.interest.rate"]._check_rate_on(self.interest_kind, day)
+
     @api.depends("amount_refundable", "settlement_id")
     def _compute_amount_requested(self):
         for request in self:
@@ -178,7 +255,7 @@ class ClinicRefundRequest(models.Model):
                     request.settlement_id.amount if request.settlement_id else request.amount_refundable
                 )
 
-    @api.depends("quote_data", "currency_id", "settlement_id.amount", "settlement_id.reason")
+    @api.depends("quote_data", "currency_id", "settlement_id.amount", "settlement_id.reason", "amount_interest")
     @api.depends_context("lang")
     def _compute_breakdown(self):
         for request in self:
@@ -196,12 +273,67 @@ class ClinicRefundRequest(models.Model):
         return {
             "notes": [self._note_text(code, basis) for code, basis in quote.notes],
             "lines": [
-                {"label": self._line_label(line), "amount": self._money(line.amount), "basis": self._line_basis(line)}
+                {
+                    "label": self._line_label(line),
+                    "amount": self._money(line.amount),
+                    "basis": self._line_basis(line),
+                    "law": self._line_law(line.code),
+                }
                 for line in quote.lines
                 if not self._is_silent_line(line)
             ],
             "amount_refundable": self._money(quote.amount_refundable),
+            "interest": self._interest_breakdown_values(),
         }
+
+    def _interest_breakdown_values(self):
+        """The interest line: days x rate on the amount returned, to the day paid (today while unpaid)."""
+        if not self.interest_kind or self.interest_rate_missing or self.state == "cancelled":
+            return False
+        rate = formatLang(self.env, self.interest_rate, digits=2)
+        basis = {
+            "agreed": self.env._("the rate agreed in the contract"),
+            "lpr": self.env._("the one-year LPR in force when the contract was signed (the clinic is the cause)"),
+            "deposit": self.env._("the one-year deposit benchmark rate in force when the contract was signed"),
+        }[self.interest_kind]
+        until = self.date_paid or fields.Date.context_today(self)
+        return {
+            "label": self.env._("Interest"),
+            "amount": self._money(self.amount_interest),
+            "basis": self.env._(
+                "%(amount)s x %(rate)s%% a year (%(basis)s) x %(days)s days / 365, from %(start)s, when the request "
+                "reached the clinic, to %(until)s%(paid)s.",
+                amount=self._money(self.amount_requested),
+                rate=rate,
+                basis=basis,
+                days=self.interest_days,
+                start=fields.Date.to_string(self.request_date),
+                until=fields.Date.to_string(until),
+                paid=self.env._(", the day it was paid") if self.date_paid else self.env._(": it grows until paid"),
+            ),
+            "law": self._line_law("interest"),
+            "total": self._money(self.amount_total_due),
+        }
+
+    def _line_law(self, code):
+        """The rule behind each line, as a court reads it."""
+        return {
+            "cooling_off": self.env._("Contract terms, more favourable than 法释〔2025〕4号 art. 14 (its para. 2)"),
+            "cooling_off_payments": self.env._("法释〔2025〕4号 art. 14"),
+            "minor_void": self.env._("法释〔2025〕4号 art. 10"),
+            "clinic_at_fault": self.env._("消费者权益保护法实施条例 art. 22; 法释〔2025〕4号 arts. 13, 15, 18"),
+            "unused_principal": self.env._("法释〔2025〕4号 art. 15 para. 1"),
+            "list_price": self.env._("法释〔2025〕4号 art. 19"),
+            "package_list_price": self.env._("法释〔2025〕4号 arts. 19, 20"),
+            "unlimited_time_used": self.env._("法释〔2025〕4号 art. 22"),
+            "list_price_prorata": self.env._("法释〔2025〕4号 arts. 8, 19; 民法典 art. 498"),
+            "bonus_forfeit": self.env._("法释〔2025〕4号 art. 19 para. 1"),
+            "bonus_prorata": self.env._("法释〔2025〕4号 art. 18 para. 1 (2) and para. 2"),
+            "bonus_left": self.env._("法释〔2025〕4号 arts. 15, 21"),
+            "floor": self.env._("法释〔2025〕4号 art. 20"),
+            "fee": self.env._("法释〔2025〕4号 art. 15 paras. 2 and 3"),
+            "interest": self.env._("法释〔2025〕4号 arts. 15, 16, 17"),
+        }[code]
 
     def _is_silent_line(self, line):
         """A pro rata correction of nothing says nothing to the member (a ¥0.00 line only confused her)."""
@@ -247,18 +379,33 @@ class ClinicRefundRequest(models.Model):
         return {
             "cooling_off": self.env._("Full principal (cooling-off)"),
             "clinic_at_fault": self.env._("Unused principal (clinic at fault)"),
+            "minor_void": self.env._("Prepayment less what was delivered (contract void)"),
             "unused_principal": self.env._("Unused principal"),
             "list_price": self.env._("Services used, repriced at list price"),
             "package_list_price": self.env._("Package sessions used, repriced at the single-session price"),
+            "unlimited_time_used": self.env._("Unlimited plan: time used, not refunded"),
             "list_price_prorata": self.env._("Principal's share of the list-price difference"),
             "bonus_forfeit": self.env._("Bonus used, forfeited"),
             "bonus_prorata": self.env._("Consumption split between principal and bonus"),
+            "bonus_left": self.env._("Bonus left, not refunded"),
             "floor": self.env._("Refund cannot be negative"),
-            "fee": self.env._("Refund fee"),
+            "fee": self.env._("Reasonable costs claimed by the clinic (refund fee)"),
+            "cooling_off_payments": self.env._("Payments of the last seven days, in full"),
         }[line.code]
 
+    def _payment_text(self, payment):
+        return self.env._("%(amount)s on %(date)s", amount=self._money(payment["amount"]), date=payment["date"])
+
     def _unused_principal_text(self, basis):
-        text = self.env._("You paid %(paid)s; this is what is left of it.", paid=self._money(basis["paid"]))
+        if basis.get("recent"):
+            text = self.env._(
+                "You paid %(paid)s; this is what is left of it, less the recent payments above (%(recent)s), which "
+                "paid for nothing used yet: what you used is counted from your earliest payments first.",
+                paid=self._money(basis["paid"]),
+                recent=self._money(basis["recent"]),
+            )
+        else:
+            text = self.env._("You paid %(paid)s; this is what is left of it.", paid=self._money(basis["paid"]))
         for package in basis.get("packages", ()):
             text += " " + self.env._(
                 "%(package)s: %(left)s sessions left at %(unit)s, %(value)s.",
@@ -268,6 +415,27 @@ class ClinicRefundRequest(models.Model):
                 value=self._money(package["value"]),
             )
         return text
+
+    def _unlimited_time_text(self, basis):
+        """Art. 22: the plan's price comes back pro rata to the time left, whether it was used or not."""
+        return self.env._(
+            "%(package)s, unlimited sessions from %(start)s to %(end)s (%(total)s days) for %(price)s. "
+            "%(ended)s: %(elapsed)s days of the plan had run, %(left)s days were left. The time that ran is not "
+            "refunded, used or not: %(price)s x %(elapsed)s / %(total)s = %(amount)s.",
+            package=basis["package"],
+            start=basis["start"],
+            end=basis["end"],
+            total=basis["total"],
+            price=self._money(basis["price"]),
+            ended=(
+                self.env._("The clinic stopped serving it on %s", basis["until"])
+                if basis["stopped"]
+                else self.env._("The contract ends on %s, the day the refund was asked", basis["until"])
+            ),
+            elapsed=basis["elapsed"],
+            left=basis["left"],
+            amount=self._money(basis["price"] * basis["elapsed"] / basis["total"] if basis["total"] else 0.0),
+        )
 
     def _line_basis(self, line):
         basis, money = line.basis, self._money
@@ -283,6 +451,11 @@ class ClinicRefundRequest(models.Model):
                 "(消费者权益保护法实施条例 art. 22)."
             ),
             "unused_principal": lambda: self._unused_principal_text(basis),
+            "minor_void": lambda: self.env._(
+                "The contract a minor made without her legal guardian is void at the guardian's request: of the "
+                "%(paid)s paid, all that was not delivered comes back, at the price charged, with no fee.",
+                paid=money(basis["paid"]),
+            ),
             "package_list_price": lambda: self.env._(
                 "%(package)s: %(sessions)s sessions used; at the single-session price of %(unit)s they are worth "
                 "%(list)s, against %(charged)s paid for them: the difference of %(difference)s is deducted"
@@ -295,6 +468,7 @@ class ClinicRefundRequest(models.Model):
                 difference=money(basis["difference"]),
                 capped=self.env._(", up to what is left of the package's price") if basis["capped"] else "",
             ),
+            "unlimited_time_used": lambda: self._unlimited_time_text(basis),
             "list_price": lambda: self.env._(
                 "The services used are worth %(list)s at list price against %(charged)s charged (both without tax): "
                 "the difference of %(difference)s is deducted.",
@@ -328,10 +502,23 @@ class ClinicRefundRequest(models.Model):
             ),
             "floor": lambda: self.env._("The deductions are more than the unused principal: the refund stays at zero."),
             "fee": lambda: self.env._(
-                "Refund fee of %(percent)s%% on %(base)s%(capped)s.",
+                "The clinic's claim of its reasonable costs: %(percent)s%% of %(base)s%(capped)s. Commissions paid "
+                "to staff are never part of it; there is none on a cooling-off refund, when the clinic is at fault, "
+                "or for force majeure or a change of circumstances.",
                 percent=basis["percent"],
                 base=money(basis["base"]),
                 capped=self.env._(" (capped by the legal maximum)") if basis["capped"] else "",
+            ),
+            "bonus_left": lambda: self.env._(
+                "The %(bonus)s of bonus left on the card was a gift, not a payment: it is not paid out and lapses "
+                "with the contract.",
+                bonus=money(basis["bonus"]),
+            ),
+            "cooling_off_payments": lambda: self.env._(
+                "Asked within %(days)s days of the day each was paid (%(payments)s): the principal of these "
+                "payments comes back without a reason and without a fee.",
+                days=basis["days"],
+                payments=", ".join(self._payment_text(payment) for payment in basis["payments"]),
             ),
         }
         return texts[line.code]()
@@ -553,6 +740,23 @@ class ClinicRefundRequest(models.Model):
                     self.env._("%s is archived: restore the contact before filing a refund request.", member.name)
                 )
 
+    @api.constrains("reason", "contract_id")
+    def _check_minor_void(self):
+        """Only the contract a minor made without her guardian's signature is void (法释〔2025〕4号 art. 10)."""
+        for request in self.filtered(lambda r: r.reason == "minor_void"):
+            contract = request.contract_id.sudo()
+            signed_by_guardian = (
+                contract.guardian_id and (contract.signed_by or "").strip() == contract.guardian_id.name
+            )
+            if not contract.partner_id._clinic_is_minor_on(contract.date_signed) or signed_by_guardian:
+                raise ValidationError(
+                    self.env._(
+                        "Contract %s was not made by a minor without her legal guardian: it is not void "
+                        "(法释〔2025〕4号 art. 10).",
+                        contract.name,
+                    )
+                )
+
     def _check_contract_partner(self):
         for request in self:
             if request.contract_id.partner_id.commercial_partner_id != request.partner_id.commercial_partner_id:
@@ -572,6 +776,7 @@ class ClinicRefundRequest(models.Model):
         for request in self.sudo():
             requested, quoted = request.amount_requested, request.amount_refundable
             request._compute_quote()
+            request._compute_interest_terms()  # a rate a manager added since the draft counts
             # an amount the user typed is kept (and checked); the default follows the new quote
             if request.settlement_id:
                 request.amount_requested = request.settlement_id.amount
@@ -636,6 +841,7 @@ class ClinicRefundRequest(models.Model):
         currency = self.currency_id
         if currency.compare_amounts(self.amount_requested, 0.0) <= 0:
             raise ValidationError(self.env._("There is nothing to refund on contract %s.", self.contract_id.name))
+        self._check_interest_rate()
         if self.settlement_id:
             self.settlement_id._check_settled_amount()
         elif currency.compare_amounts(self.amount_requested, self.amount_refundable) > 0:
@@ -872,6 +1078,7 @@ class ClinicRefundRequest(models.Model):
             raise UserError(self.env._("Refund %s is already paid.", self.name))
         if self.state != "approved" or not self.validated:
             raise UserError(self.env._("Refund %s must be approved before it is paid.", self.name))
+        self._check_interest_rate()
         if self.settlement_id:
             self.settlement_id._check_binding()
             self.settlement_id._check_settled_amount()
@@ -883,18 +1090,27 @@ class ClinicRefundRequest(models.Model):
         contract._lock_stored_value()  # the rows are prepared from the balances: read under the lock
         date = date or fields.Date.context_today(self)
         refund = self.amount_requested
-        rows = self.env["clinic.stored.value.move"]._post_rows(self._prepare_refund_rows(journal, date))
+        _days, interest = self._interest_until(date)
+        rows = self.env["clinic.stored.value.move"]._post_rows(self._prepare_refund_rows(journal, date, interest))
         contract.sudo()._action_write({"state": "closed"})
         payment = rows.filtered(lambda row: row.move_type == "refund").payment_id
-        self._action_write({"state": "paid", "payment_id": payment.id, "date_paid": date})
+        self._action_write(
+            {"state": "paid", "payment_id": payment.id, "date_paid": date, "amount_interest_paid": interest}
+        )
         self.activity_unlink(["mail.mail_activity_data_todo"])
         self.message_post(
-            body=self.env._("Refund paid by %(user)s: %(amount)s.", user=self.env.user.name, amount=self._money(refund))
+            body=self.env._(
+                "Refund paid by %(user)s: %(amount)s, and %(interest)s of interest.",
+                user=self.env.user.name,
+                amount=self._money(refund),
+                interest=self._money(interest),
+            )
         )
         return rows
 
-    def _prepare_refund_rows(self, journal, date):
-        """The refund paid out, the fee the clinic keeps, and what is left forfeited under the terms."""
+    def _prepare_refund_rows(self, journal, date, interest=0.0):
+        """The refund paid out with its interest, the fee the clinic keeps, and what is left forfeited
+        under the terms."""
         contract, currency = self.contract_id, self.currency_id
         refund, fee = self.amount_requested, self._fee_charged()
         common = {"contract_id": contract.id, "date": date, "refund_request_id": self.id}
@@ -924,6 +1140,7 @@ class ClinicRefundRequest(models.Model):
                 **common,
                 "move_type": "refund",
                 "amount_principal": -refund,
+                "amount_interest": interest,
                 "journal_id": journal.id,
                 "reason": self.env._("Refund %(request)s - %(contract)s", request=self.name, contract=contract.name),
             }
@@ -931,6 +1148,9 @@ class ClinicRefundRequest(models.Model):
         if not currency.is_zero(fee):
             rows.append({**common, "move_type": "fee", "amount_principal": -fee})
         principal_left = currency.round(principal - refund - fee)
+        time_rows = self._prepare_time_used_rows(common, principal_left)
+        rows += time_rows
+        principal_left = currency.round(principal_left + sum(row["amount_principal"] for row in time_rows))
         if not currency.is_zero(principal_left) or not currency.is_zero(bonus):
             rows.append(
                 {
@@ -941,4 +1161,45 @@ class ClinicRefundRequest(models.Model):
                     "reason": self.env._("Forfeited under the contract's terms on refund %s.", self.name),
                 }
             )
+        return rows
+
+    def _prepare_time_used_rows(self, common, principal_left):
+        """The time an unlimited plan ran before the refund (法释〔2025〕4号 art. 22) was delivered: its value is
+        the revenue of the plan's treatment, not a forfeit. One row per plan, Dr liability, Cr the treatment's
+        income account, never more than the principal the refund leaves."""
+        currency = self.currency_id
+        quote = quote_from_data(self.quote_data) if self.quote_data else None
+        lines = [line for line in (quote.lines if quote else []) if line.code == "unlimited_time_used"]
+        plans = {plan.id: plan for plan in self.contract_id.sudo().package_line_ids}
+        rows = []
+        for line in lines:
+            plan = plans.get(line.basis.get("key"))
+            if not plan:
+                continue
+            amount = currency.round(min(-line.amount, principal_left))
+            if currency.compare_amounts(amount, 0.0) <= 0:
+                continue
+            company = self.contract_id.company_id
+            income = (
+                plan.product_id.product_tmpl_id.with_company(company)._get_product_accounts()["income"]
+                or company.clinic_stored_value_forfeit_account_id
+            )
+            rows.append(
+                {
+                    **common,
+                    "move_type": "adjust",
+                    "amount_principal": -amount,
+                    "amount_bonus": 0.0,
+                    "adjust_account_id": income.id,
+                    "reason": self.env._(
+                        "%(package)s: %(elapsed)s of %(total)s days of the unlimited plan delivered before refund "
+                        "%(request)s (法释〔2025〕4号 art. 22).",
+                        package=plan.package_id.name,
+                        elapsed=line.basis["elapsed"],
+                        total=line.basis["total"],
+                        request=self.name,
+                    ),
+                }
+            )
+            principal_left = currency.round(principal_left - amount)
         return rows

@@ -208,6 +208,13 @@ class ClinicRefundSettlement(models.Model):
     def _signature_report_xmlid(self):
         return "clinic_refund.action_report_refund_settlement"
 
+    def _signature_portal_url(self):
+        # the member follows her refund requests on her contract's page
+        return f"/my/prepaid-contracts/{self.contract_id.id}"
+
+    def _signature_portal_label(self):
+        return self._signature_in_signer_language().env._("Back to my refund request")
+
     def action_send_for_signature(self):
         self.ensure_one()
         if self._is_decision():

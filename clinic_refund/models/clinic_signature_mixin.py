@@ -1,6 +1,7 @@
 import base64
 import hashlib
 import io
+import logging
 
 from markupsafe import Markup
 
@@ -10,7 +11,16 @@ from odoo.addons.clinic_membership.tools.pdf import INSTALL_HINT, pdf_engine_rea
 from odoo.exceptions import UserError
 from odoo.tools.pdf import PdfFileReader
 
+from ..tools.pdf_text import normalize, text_lines
+
+_logger = logging.getLogger(__name__)
+
 PENDING_SIGN_STATES = ("0_sent", "1_draft")
+# The member's signature box (% of the page, as sign_oca places its items): sign_oca stretches the
+# drawn signature to it, about the shape of its signature pad.
+SIGNATURE_WIDTH = 30
+SIGNATURE_HEIGHT = 7
+SIGNING_DATE_WIDTH = 25
 
 
 class ClinicSignatureMixin(models.AbstractModel):
@@ -73,12 +83,25 @@ class ClinicSignatureMixin(models.AbstractModel):
     def _signature_signer(self):
         return self.partner_id
 
+    def _signature_in_signer_language(self):
+        """This document in the language of who signs it (what her page and her PDF say)."""
+        return self.with_context(lang=self._signature_signer().lang or self.env.lang)
+
     def _signature_request_name(self):
-        """What the member's list of documents to sign calls it."""
-        return self.display_name
+        """What the member's list of documents to sign calls it, in her language."""
+        return self._signature_in_signer_language().display_name
 
     def _signature_filename(self):
         return f"{self.display_name.replace('/', '_')}.pdf"
+
+    def _signature_party_label(self):
+        """The label of the member's signature line, in her language: the report prints it
+        (``clinic_refund.report_signature_block``) and the signature is placed on it."""
+        return self._signature_in_signer_language().env._("Party B (signature):")
+
+    def _signature_date_label(self):
+        """The label of the member's date line, below her signature, in her language."""
+        return self._signature_in_signer_language().env._("Date:")
 
     def _signature_awaits(self, request):
         """Whether ``request``, now signed, signs this document."""
@@ -94,7 +117,8 @@ class ClinicSignatureMixin(models.AbstractModel):
             raise UserError(self.env._("%s already waits for its electronic signature.", self.display_name))
         pdf = self._render_signature_pdf()
         request = self.env["sign.oca.request"].sudo().create(self._prepare_sign_request_vals(pdf))
-        request.add_item(self._prepare_sign_request_item(pdf))
+        for item in self._prepare_sign_request_items(pdf):
+            request.add_item(item)
         request.action_send()
         self._action_write({"state": "sent", "sign_request_id": request.id})
         self.message_post(
@@ -137,18 +161,88 @@ class ClinicSignatureMixin(models.AbstractModel):
             ],
         }
 
-    def _prepare_sign_request_item(self, pdf):
-        """The member's signature box, on the last page where the document's signature block is."""
+    def _prepare_sign_request_items(self, pdf):
+        """The member's signature on her signature line (Party B's, in the PDF ``pdf`` of the document)
+        and the day she signs on her date line below it; a signature box at the foot of the last page
+        when the PDF has no such line (a PDF not printed by our reports)."""
+        lines = text_lines(pdf)
+        label = normalize(self._signature_party_label())
+        party_b = [line for line in lines if line.text.startswith(label)]
+        if not party_b:
+            _logger.warning("%s: no signature line %r in its PDF, the signature box goes at the foot.", self, label)
+            return [self._prepare_sign_request_item(pdf)]
+        line = party_b[-1]
+        date_label = normalize(self._signature_date_label())
+        date_line = next(
+            (
+                other
+                for other in lines
+                if other.page == line.page
+                and other.top > line.top
+                and abs(other.x0 - line.x0) < line.size
+                and other.text.startswith(date_label)
+            ),
+            None,
+        )
+        width, height = line.page_width, line.page_height
+        # between the label and the date line, from the label's start (the report leaves the space)
+        top = line.top + line.size * 0.5
+        bottom = date_line.top - date_line.size * 1.3 if date_line else top + SIGNATURE_HEIGHT * height / 100
+        bottom = max(bottom, top + 3 * line.size)
+        right = min(line.x0 + SIGNATURE_WIDTH * width / 100, width - 20)
+        items = [
+            {
+                **self._signature_item_base("sign_oca.sign_field_signature", True),
+                "page": line.page,
+                "position_x": round(line.x0 / width * 100, 2),
+                "position_y": round(top / height * 100, 2),
+                "width": round((right - line.x0) / width * 100, 2),
+                "height": round((bottom - top) / height * 100, 2),
+            }
+        ]
+        if date_line:
+            # on the blank after the label: sign_oca prints the text 2 pt above the box's bottom
+            x = date_line.x_of("_")
+            x = x if x is not None else date_line.x0 + len(date_label) * date_line.size
+            box = date_line.size * 1.6
+            items.append(
+                {
+                    **self._signature_item_base("clinic_refund.sign_field_signing_date", False),
+                    "page": date_line.page,
+                    "position_x": round(x / width * 100, 2),
+                    "position_y": round((date_line.top + 2 - box) / height * 100, 2),
+                    "width": SIGNING_DATE_WIDTH,
+                    "height": round(box / height * 100, 2),
+                    "placeholder": self._signature_in_signer_language().env._("Date of signing"),
+                }
+            )
+        return items
+
+    def _signature_item_base(self, field_xmlid, required):
         return {
-            "field_id": self.env.ref("sign_oca.sign_field_signature").id,
+            "field_id": self.env.ref(field_xmlid).id,
             "role_id": self.env.ref("sign_oca.sign_role_customer").id,
-            "required": True,
+            "required": required,
+        }
+
+    def _prepare_sign_request_item(self, pdf):
+        """A signature box at the foot of the last page (where a document's signature block usually is)."""
+        return {
+            **self._signature_item_base("sign_oca.sign_field_signature", True),
             "page": len(PdfFileReader(io.BytesIO(pdf)).pages),
             "position_x": 60,
             "position_y": 82,
             "width": 30,
             "height": 8,
         }
+
+    def _signature_portal_url(self):
+        """The member's portal page of this document, where the page thanking her for signing leads."""
+        return "/my"
+
+    def _signature_portal_label(self):
+        """The link to ``_signature_portal_url()``, in the member's language."""
+        return self._signature_in_signer_language().env._("Back to my account")
 
     def _clinic_store_electronic_signature(self, request):
         """Bring the PDF signed through ``request`` back to this document."""

@@ -15,6 +15,7 @@ MOVE_TYPES = [
     ("adjust", "Adjustment"),
     ("reversal", "Reversal"),
     ("opening", "Opening Balance"),
+    ("transfer", "Transfer"),
 ]
 # Rows whose accounting entry is a payment (bank or cash side): inbound for a top-up, outbound for a refund.
 PAYMENT_DIRECTIONS = {"topup": "inbound", "refund": "outbound"}
@@ -49,9 +50,9 @@ class ClinicStoredValueMove(models.Model):
         index=True,
         check_company=True,
     )
-    partner_id = fields.Many2one(
-        "res.partner", string="Member", related="contract_id.partner_id", store=True, index=True
-    )
+    # the contract's holder when the row was posted: a transfer changes the holder, never the history
+    partner_id = fields.Many2one("res.partner", string="Member", readonly=True, index=True)
+    transfer_id = fields.Many2one("clinic.contract.transfer", readonly=True, index="btree_not_null")
     company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="contract_id.currency_id", store=True)
     move_type = fields.Selection(MOVE_TYPES, string="Type", required=True, readonly=True, index=True)
@@ -59,6 +60,12 @@ class ClinicStoredValueMove(models.Model):
     amount_principal = fields.Monetary(string="Principal", readonly=True, help="Signed: positive adds to the balance.")
     amount_bonus = fields.Monetary(string="Bonus", readonly=True, help="Signed: positive adds to the balance.")
     amount_total = fields.Monetary(string="Total", compute="_compute_amount_total", store=True)
+    amount_interest = fields.Monetary(
+        string="Interest Paid",
+        readonly=True,
+        help="Interest paid with a refund (法释〔2025〕4号 arts. 15-17): booked to financial expenses, outside the "
+        "stored value.",
+    )
     balance_principal_after = fields.Monetary(string="Principal Balance After", readonly=True)
     balance_bonus_after = fields.Monetary(string="Bonus Balance After", readonly=True)
     account_move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, index="btree_not_null")
@@ -149,9 +156,11 @@ class ClinicStoredValueMove(models.Model):
             if not contract:
                 raise UserError(self.env._("A stored value row needs its prepaid contract."))
             currency = contract.currency_id
-            for fname in ("amount_principal", "amount_bonus"):
+            for fname in ("amount_principal", "amount_bonus", "amount_interest"):
                 vals[fname] = self._check_precision(currency, vals.get(fname) or 0.0)
             vals.setdefault("date", fields.Date.context_today(self))
+            if vals.get("move_type") != "transfer":
+                vals["partner_id"] = contract.partner_id.id
             self._check_row(contract, vals)
             principal, bonus = running.get(contract, (contract.balance_principal, contract.balance_bonus))
             principal = currency.round(principal + vals["amount_principal"])
@@ -214,6 +223,10 @@ class ClinicStoredValueMove(models.Model):
                         direction=self.env._("negative") if sign > 0 else self.env._("positive"),
                     )
                 )
+        if currency.compare_amounts(vals["amount_interest"], 0.0) < 0 or (
+            move_type != "refund" and not currency.is_zero(vals["amount_interest"])
+        ):
+            raise UserError(self.env._("Only a refund carries interest, and never a negative one."))
         if fields.Date.to_date(vals["date"]) > fields.Date.context_today(self):
             raise UserError(self.env._("Stored value cannot move on a future date."))
         if fields.Date.to_date(vals["date"]) < EARLIEST_BUSINESS_DATE:
@@ -284,6 +297,17 @@ class ClinicStoredValueMove(models.Model):
         if not vals.get("refund_request_id"):
             raise UserError(self.env._("A refund row comes from an approved refund request."))
         self._check_money_journal(contract, vals.get("journal_id"))
+
+    def _check_transfer_row(self, contract, vals):
+        """Out of the holder's balance and into the transferee's, by a signed transfer of this contract."""
+        transfer = self.env["clinic.contract.transfer"].browse(vals.get("transfer_id"))
+        partners = {transfer.partner_id.id: -1, transfer.to_partner_id.id: 1}
+        sign = partners.get(vals.get("partner_id"))
+        if not transfer or transfer.contract_id != contract or transfer.state != "signed" or not sign:
+            raise UserError(self.env._("A transfer row comes from the signed transfer of its contract."))
+        currency = contract.currency_id
+        if any(currency.compare_amounts(vals[fname] * sign, 0.0) < 0 for fname in ("amount_principal", "amount_bonus")):
+            raise UserError(self.env._("A transfer moves value out of the transferor and into the transferee."))
 
     def _check_fee_row(self, contract, vals):
         if not vals.get("refund_request_id"):
@@ -405,11 +429,12 @@ class ClinicStoredValueMove(models.Model):
         if not method_line:
             raise UserError(self.env._("Journal %s has no payment method for this direction.", journal.name))
         memo = vals.get("reason") or self._entry_label(contract, vals["move_type"])
-        return {
+        interest = vals.get("amount_interest") or 0.0
+        payment = {
             "payment_type": direction,
             "partner_type": "customer",
             "partner_id": contract.partner_id.id,
-            "amount": abs(vals["amount_principal"]),
+            "amount": abs(vals["amount_principal"]) + interest,
             "currency_id": contract.currency_id.id,
             "journal_id": journal.id,
             "payment_method_line_id": method_line.id,
@@ -419,12 +444,26 @@ class ClinicStoredValueMove(models.Model):
             "company_id": contract.company_id.id,
             "clinic_stored_value_payment": True,
         }
+        if not contract.currency_id.is_zero(interest):
+            # paid to the member with the refund, from the clinic's expenses: the liability moves by the principal
+            payment["write_off_line_vals"] = [
+                {
+                    "name": self.env._("Interest on refund - %s", contract.name),
+                    "account_id": contract.company_id.clinic_refund_interest_account_id.id,
+                    "partner_id": contract.partner_id.id,
+                    "currency_id": contract.currency_id.id,
+                    "amount_currency": interest,
+                    "balance": interest,
+                }
+            ]
+        return payment
 
     def _create_row_entries(self, vals_list):
         """The journal entries of the other rows (see DESIGN.md's accounting table), posted in one batch."""
         to_create = []
+        self._create_transfer_entries([vals for vals in vals_list if vals["move_type"] == "transfer"])
         for vals in vals_list:
-            if vals["move_type"] in PAYMENT_DIRECTIONS:
+            if vals["move_type"] in PAYMENT_DIRECTIONS or vals["move_type"] == "transfer":
                 continue
             contract = self._row_contract(vals)
             currency = contract.currency_id
@@ -440,6 +479,45 @@ class ClinicStoredValueMove(models.Model):
         moves.action_post()
         for (vals, _entry), move in zip(to_create, moves, strict=True):
             vals["account_move_id"] = move.id
+
+    def _create_transfer_entries(self, vals_list):
+        """One entry per transfer moves the liability from the transferor to the transferee."""
+        by_transfer = defaultdict(list)
+        for vals in vals_list:
+            by_transfer[vals["transfer_id"]].append(vals)
+        for pair in by_transfer.values():
+            contract = self._row_contract(pair[0])
+            if all(contract.currency_id.is_zero(vals["amount_principal"]) for vals in pair):
+                continue  # bonus only: the sub-ledger's
+            company = contract.company_id
+            company._clinic_check_stored_value_accounting()
+            label = self._entry_label(contract, "transfer")
+            move = self.env["account.move"].create(
+                {
+                    "move_type": "entry",
+                    "clinic_stored_value_entry": True,
+                    "journal_id": company.clinic_stored_value_journal_id.id,
+                    "company_id": company.id,
+                    "date": pair[0]["date"],
+                    "ref": label,
+                    "line_ids": [
+                        fields.Command.create(
+                            {
+                                "name": label,
+                                "account_id": company.clinic_stored_value_account_id.id,
+                                "partner_id": vals["partner_id"],
+                                "balance": -vals["amount_principal"],
+                                "currency_id": contract.currency_id.id,
+                                "amount_currency": -vals["amount_principal"],
+                            }
+                        )
+                        for vals in pair
+                    ],
+                }
+            )
+            move.action_post()
+            for vals in pair:
+                vals["account_move_id"] = move.id
 
     def _prepare_entry_vals(self, contract, vals):
         company = contract.company_id
@@ -506,6 +584,7 @@ class ClinicStoredValueMove(models.Model):
             "adjust": self.env._("Stored value adjustment - %s", name),
             "reversal": self.env._("Stored value reversal - %s", name),
             "opening": self.env._("Stored value opening balance - %s", name),
+            "transfer": self.env._("Stored value transfer - %s", name),
         }[move_type]
 
     def _reverse_original_entry(self, vals):
@@ -533,6 +612,8 @@ class ClinicStoredValueMove(models.Model):
             if row.account_move_id and row.account_move_id.state != "posted":
                 raise UserError(self.env._("The journal entry of a stored value row must be posted."))
             lines = row.account_move_id.line_ids.filtered(lambda line, acc=liability: line.account_id == acc)
+            if row.move_type == "transfer":  # the transfer's entry moves both members' liability
+                lines = lines.filtered(lambda line, partner=row.partner_id: line.partner_id == partner)
             moved = -sum(lines.mapped("balance"))
             if row.currency_id.compare_amounts(moved, row.amount_principal) != 0:
                 raise UserError(

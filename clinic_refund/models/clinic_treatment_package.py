@@ -26,6 +26,15 @@ class ClinicTreatmentPackage(models.Model):
         domain="[('type', '=', 'service'), ('sale_ok', '=', True)]",
         help="The treatment one session is: each redemption invoices it once.",
     )
+    package_kind = fields.Selection(
+        [("sessions", "Sessions"), ("unlimited", "Unlimited Sessions for N Months")],
+        string="Kind",
+        required=True,
+        default="sessions",
+        help="Sessions: a number of sessions, each paid from the package's price when redeemed. Unlimited "
+        "(年卡 / 月卡): any number of visits during the validity; a visit moves no money and a refund gives back "
+        "the price pro rata to the time left (法释〔2025〕4号 art. 22).",
+    )
     sessions = fields.Integer(required=True, default=6)
     price = fields.Monetary(string="Package Price", required=True, help="What the member pays for all the sessions.")
     validity_months = fields.Integer(
@@ -44,20 +53,25 @@ class ClinicTreatmentPackage(models.Model):
     )
     saving_percent = fields.Float(string="Saving (%)", compute="_compute_prices", digits=(5, 1))
 
-    @api.depends("price", "sessions", "product_id.lst_price", "currency_id")
+    @api.depends("price", "sessions", "package_kind", "product_id.lst_price", "currency_id")
     def _compute_prices(self):
         for package in self:
             currency = package.currency_id or self.env.company.currency_id
-            package.unit_price = currency.round(package.price / package.sessions) if package.sessions > 0 else 0.0
+            sessions = package.sessions if package.package_kind == "sessions" else 0
+            package.unit_price = currency.round(package.price / sessions) if sessions > 0 else 0.0
             package.list_price = package.product_id.lst_price
             package.saving_percent = (
                 100.0 * (1 - package.unit_price / package.list_price) if package.list_price > 0 else 0.0
             )
 
-    @api.constrains("sessions", "validity_months", "price")
+    @api.constrains("sessions", "validity_months", "price", "package_kind")
     def _check_package(self):
         for package in self:
-            if not 0 < package.sessions <= 1000:
+            if package.package_kind == "unlimited" and package.validity_months <= 0:
+                raise ValidationError(
+                    self.env._("An unlimited plan (%s) runs for a number of months: set its validity.", package.name)
+                )
+            if package.package_kind == "sessions" and not 0 < package.sessions <= 1000:
                 raise ValidationError(self.env._("A package has between 1 and 1,000 sessions."))
             if not 0 <= package.validity_months <= 1200:
                 raise ValidationError(self.env._("The validity of a package is between 0 and 1,200 months."))

@@ -39,6 +39,15 @@ STORED_VALUE_ACCOUNTS = [
         "营业外收入-储值没收",
         "income_other",
     ),
+    (
+        "clinic_refund_interest_account_id",
+        "l10n_cn_common_660300",
+        "expense",
+        "660300",
+        "Financial Expenses - Interest on Refunds",
+        "财务费用-退款利息",
+        "expense",
+    ),
 ]
 
 
@@ -68,6 +77,13 @@ class ResCompany(models.Model):
     )
     clinic_stored_value_forfeit_account_id = fields.Many2one(
         "account.account", string="Forfeited Stored Value Revenue Account", check_company=True
+    )
+    clinic_refund_interest_account_id = fields.Many2one(
+        "account.account",
+        string="Refund Interest Expense Account",
+        check_company=True,
+        help="Debited with the interest paid with a refund (法释〔2025〕4号 arts. 15-17), never the stored-value "
+        "liability.",
     )
     clinic_refund_due_days = fields.Integer(
         string="Refund Deadline (days)",

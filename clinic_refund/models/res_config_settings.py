@@ -19,6 +19,9 @@ class ResConfigSettings(models.TransientModel):
     clinic_stored_value_forfeit_account_id = fields.Many2one(
         related="company_id.clinic_stored_value_forfeit_account_id", readonly=False
     )
+    clinic_refund_interest_account_id = fields.Many2one(
+        related="company_id.clinic_refund_interest_account_id", readonly=False
+    )
 
     clinic_refund_due_days = fields.Integer(related="company_id.clinic_refund_due_days", readonly=False)
     clinic_refund_fee_cap_percent = fields.Float(related="company_id.clinic_refund_fee_cap_percent", readonly=False)

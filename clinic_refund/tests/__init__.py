@@ -25,3 +25,10 @@ from . import test_hostile_portal_documents
 from . import test_hostile_second_run
 from . import test_hostile_input
 from . import test_member_opening
+from . import test_member_card_loss
+from . import test_contract_template_void_terms
+from . import test_contract_statement
+from . import test_prepaid_law_2025
+from . import test_sign_on_phone
+from . import test_contract_transfer
+from . import test_unlimited_plan

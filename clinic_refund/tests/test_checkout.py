@@ -89,6 +89,24 @@ class TestCheckout(StoredValueCase):
         wizard.contract_id = frozen
         self.assertIn("frozen", wizard.contract_warning)
 
+    def test_the_packages_named_show_the_sessions_left(self):
+        """The screen computes in an onchange, where the package lines are new records of the stored ones:
+        their sessions used still count (it showed 6 of 6 left after 2 were used)."""
+        line = self.package_contract(self.create_package(sessions=6, price=6000.0)).package_line_ids
+        self.redeem(line, quantity=2)
+        action = self.partner.with_user(self.frontdesk).action_clinic_checkout()
+        checkout = self.env["clinic.checkout"].with_user(self.frontdesk).with_context(**action["context"])
+        fields_spec = {"sessions_remaining": {}, "sessions_used": {}, "amount_remaining": {}}
+        result = checkout.onchange({}, [], {"partner_id": {}, "package_line_ids": {"fields": fields_spec}})
+        shown = {}
+        for command in result["value"]["package_line_ids"]:
+            shown.update(command[2])
+        self.assertEqual(
+            (shown["sessions_remaining"], shown["sessions_used"], shown["amount_remaining"]),
+            (4, 2, line.amount_remaining),
+        )
+        self.assertEqual((line.sessions_remaining, line.amount_remaining), (4, 4000.0))
+
     def test_amounts_in_refusals_are_money(self):
         contract = self.active_contract(principal=300.0, bonus=0.0)
         wizard = self.checkout(lines=((None, 1),))

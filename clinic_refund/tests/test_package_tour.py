@@ -75,8 +75,9 @@ class TestPackageTour(StoredValueCase, HttpCase):
                 ]
             }
         )
-        # the 4 sessions left at 833.33 (the last one 833.35), less the template's 5% refund fee
-        self.assertEqual((request.amount_refundable, request.fee_amount), (3166.67, 166.67))
+        # the 4 sessions left at 833.33 (the last one 833.35): the package was paid today, so they come back
+        # whole, with no fee (法释〔2025〕4号 art. 14: seven days from each payment)
+        self.assertEqual((request.amount_refundable, request.fee_amount), (3333.34, 0.0))
         request.with_user(frontdesk).with_context(lang="zh_CN").action_submit()  # as the front desk reads it
         url = f"/odoo/action-clinic_refund.clinic_refund_request_action/{request.id}"
         self.start_tour(url, "clinic_refund_request_approve_tour", login=manager.login)
@@ -85,5 +86,5 @@ class TestPackageTour(StoredValueCase, HttpCase):
         self.assertEqual(contract.state, "closed")
         self.assertEqual(line.sessions_remaining, 4, "the sessions left were refunded, not used")
         refund = request.stored_value_move_ids.filtered(lambda row: row.move_type == "refund")
-        self.assertEqual(refund.amount_principal, -3166.67)
+        self.assertEqual(refund.amount_principal, -3333.34)
         self.assertEqual(self.liability_balance(member), 0.0)

@@ -199,6 +199,7 @@ class TestRefundCases(StoredValueCase):
         self.assertEqual(request.policy_rule, "standard")
         self.assertIn("10 days after signing", request.breakdown)
         self.assertEqual(request.amount_refundable, 2700.0)
+        self.paid_days_ago = 0  # signed and paid today, then used: the contract's cooling-off is lost
         contract = self.active_contract(
             principal=3000.0, bonus=0.0, partner=self.env["res.partner"].create({"name": "B"})
         )

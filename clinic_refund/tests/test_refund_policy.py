@@ -253,7 +253,9 @@ class TestRefundPolicy(BaseCase):
         # share 0.7499975: 925.92 of the 1,234.57 consumed is principal (+0.01 re-split), and 199.07
         # of the 265.43 list difference; 2,074.06 unused + 0.01 - 199.07 = 1,875.00
         self.assertEqual(result.amount_refundable, 1875.00)
-        self.assertEqual([line.amount for line in result.lines], [2074.06, -199.07, 0.01])
+        self.assertEqual([line.amount for line in result.lines], [2074.06, -199.07, 0.01, 0.0])
+        # the 691.36 of bonus left, less the 0.01 re-split to the principal, is said to lapse (never paid)
+        self.assertEqual((result.lines[-1].code, result.lines[-1].basis["bonus"]), ("bonus_left", 691.36))
 
     def test_adjustments_count_as_value_put_in(self):
         # 100 paid + 100 bonus, then +100 principal by a manager: 300 consumed bonus first is all of it,

@@ -126,6 +126,7 @@ class TestRefundRequest(StoredValueCase):
     # ------------------------------------------------------------------ bad input
 
     def test_quote_follows_the_ledger_until_submission(self):
+        self.paid_days_ago = 0  # in the cooling-off period of the contract, until something is used
         contract = self.consumed_contract(consumed=0.0)
         request = self.file_request(contract)
         self.assertEqual(request.amount_refundable, 3000.0)
@@ -194,6 +195,7 @@ class TestRefundRequest(StoredValueCase):
     # ------------------------------------------------------------------ deadlines, disputes, report
 
     def test_due_dates_and_overdue_activities(self):
+        self.paid_days_ago = 0
         contract = self.consumed_contract(consumed=0.0)
         cooling = self.file_request(contract, reason="cooling_off")
         self.assertEqual(cooling.policy_rule, "cooling_off")

@@ -262,6 +262,7 @@ class TestTreatmentPackage(StoredValueCase):
         self.assertEqual((request.amount_refundable, request.fee_amount), (4166.67, 0.0))
 
     def test_cooling_off_lost_once_a_session_is_used(self):
+        self.paid_days_ago = 0
         contract = self.package_contract(self.package)
         self.assertEqual(self.file_request(contract, reason="cooling_off").policy_rule, "cooling_off")
         self.env["clinic.refund.request"].search([("contract_id", "=", contract.id)]).unlink()

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import StoredValueCase
@@ -110,3 +111,49 @@ class TestCheckoutTour(StoredValueCase, HttpCase):
         self.assertEqual(invoice.amount_total, 900.0, "the Gold price")
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(contract.balance_principal, 2100.0)
+
+    def test_mixed_checkout_of_two_treatments_in_at_most_8_clicks(self):
+        """Points, stored value and cash pay two treatments; the tour counts its clicks (at most 8)."""
+        self.activate_zh_cn()
+        self.env["utm.campaign"].search([("clinic_campaign_type", "!=", False)]).write({"active": False})
+        frontdesk = new_test_user(
+            self.env,
+            "co_mixed_frontdesk",
+            name="王前台",
+            lang="zh_CN",
+            groups="base.group_user,base.group_partner_manager,clinic_membership.group_clinic_user,"
+            "account.group_account_invoice",
+        )
+        member = self.env["res.partner"].create({"name": "孙混合", "phone": "+86 139 0000 2222"})
+        member.action_enrol_member()
+        member._clinic_set_tier(self.env.ref("clinic_membership.tier_gold"), "manual")
+        self.env["clinic.points.move"]._clinic_record(
+            [{"partner_id": member.id, "move_type": "earn", "points": 30000, "source_ref": "test"}]
+        )
+        package_contract = self.package_contract(self.create_package(name="焕肤测试 6 次"), partner=member)
+        self.redeem(package_contract.package_line_ids, quantity=2, practitioner=self.manager)
+        contract = self.active_contract(principal=1000.0, bonus=0.0, partner=member)
+        self.product.name = "光子嫩肤测试"
+        self.env["product.product"].create(
+            {"name": "水光针测试", "type": "service", "list_price": 2000.0, "taxes_id": [Command.clear()]}
+        )
+        points_before = member.points_balance
+        self.start_tour(
+            "/odoo/action-clinic_membership.res_partner_action_clinic_member",
+            "clinic_checkout_mixed_tour",
+            login=frontdesk.login,
+        )
+        invoice = (
+            self.env["account.move"]
+            .search([("partner_id", "=", member.id), ("move_type", "=", "out_invoice")])
+            .filtered(lambda move: move.clinic_points_redeemed)
+        )
+        self.assertEqual((len(invoice), invoice.clinic_points_redeemed), (1, 30000))
+        self.assertEqual(invoice.amount_total, 2400.0, "2,700.00 at the Gold price less 300.00 of points")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(contract.balance_principal, 0.0, "all the stored value paid")
+        self.assertEqual(package_contract.package_line_ids.sessions_remaining, 4, "sessions are not paid here")
+        payments = invoice._get_reconciled_payments()
+        cash = payments.filtered(lambda payment: payment.journal_id == self.cash_journal)
+        self.assertEqual(cash.mapped("amount"), [1400.0], "the rest in cash")
+        self.assertEqual(member.points_balance, points_before - 30000 + invoice.clinic_points_earned)

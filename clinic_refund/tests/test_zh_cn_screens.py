@@ -1,5 +1,7 @@
 """Every screen of the clinic's daily work reads in Chinese for a zh_CN user (no English word left)."""
 
+import json
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import StoredValueCase
@@ -59,3 +61,36 @@ class TestChineseScreens(StoredValueCase, HttpCase):
             for action in [*actions, *records.get(role, [])]:
                 with self.subTest(role=role, screen=action):
                     self.start_tour(f"/odoo/action-{action}", "clinic_zh_cn_screen_tour", login=user.login)
+
+
+@tagged("post_install", "-at_install")
+class TestMemberFormInChinese(StoredValueCase, HttpCase):
+    def test_the_desk_opens_a_demo_member_on_what_it_needs(self):
+        """The front desk finds a demo member and reads, in Chinese, her number, tier, consultant, points,
+        stored value available and reserved for her package sessions, and her packages."""
+        self.activate_zh_cn()
+        frontdesk = self.env.ref("clinic_membership.user_clinic_frontdesk")  # login and password: frontdesk
+        frontdesk.lang = "zh_CN"
+        member = self.env.ref("clinic_membership.partner_member_portal").with_context(lang="zh_CN")
+        line = member.clinic_package_line_ids.filtered(lambda line: line.sessions_remaining)[:1]
+        self.assertTrue(line, "the demo member holds a package with sessions left")
+        self.assertTrue(member.stored_value_available and member.stored_value_reserved and member.points_balance)
+        expected = {
+            "name": member.name,
+            "member_number": member.member_number,
+            "tier": member.tier_id.name,
+            "consultant": member.consultant_id.name,
+            "points": f"{member.points_balance:,}",
+            "available": f"{member.stored_value_available:,.2f}",
+            "reserved": f"{member.stored_value_reserved:,.2f}",
+            "sessions": str(member.clinic_sessions_remaining),
+            "package": line.package_id.name,
+        }
+        self.start_tour(
+            "/odoo/action-clinic_membership.res_partner_action_clinic_member",
+            "clinic_member_form_tour",
+            login=frontdesk.login,
+            # what the form must show, set before the tour's steps are built (by the ready check)
+            ready=f"(window.clinicMemberExpected = {json.dumps(expected)}) "
+            "&& odoo.isTourReady('clinic_member_form_tour')",
+        )

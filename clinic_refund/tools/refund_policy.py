@@ -23,15 +23,46 @@ list price, package by package, the deduction never more than what is left of th
 price (a course's repricing never takes the member's cash value). Sessions are paid from
 principal only: packages stay out of the bonus rules and of the pro rata share P / (P + B).
 
+An unlimited time plan (年卡 / 月卡: ``kind = 'unlimited'``, unlimited sessions from ``date_start`` to
+``date_end``, both included) has no sessions to price: its visits move no money, its price stays
+principal set aside. On a refund (art. 22) it comes back pro rata to the time left after the contract
+ends (the request date), or after the day the clinic stopped serving it (``date_stopped``) when that
+is earlier; the time the member simply did not use is not refunded (art. 22 para. 3). The line
+``unlimited_time_used`` deducts price x days elapsed / days of the plan, e.g. 3,650.00 for 365 days
+ended after 100 days: 1,000.00 deducted, 2,650.00 back. It applies whatever the reason (what was
+delivered is never refunded, art. 15), except a cooling-off refund of a plan never visited.
+
+The 2025 interpretation on prepaid consumption (法释〔2025〕4号) adds, article by article:
+
+- art. 14: each payment (top-up) asked back within seven days of the day it was paid comes back
+  whole, without a reason and without a fee, unless the member had already received the same
+  service when she signed (``payment_cooling_off_excluded``). Consumption is read as drawn from the
+  older payments first (the reading that favours the member, art. 8), so the recent payments are
+  set aside before the terms apply to the rest; a contract's own, longer cooling-off prevails;
+- art. 13 para. 2 and art. 15 para. 2: a refund for a material change of health or for force
+  majeure (``NO_FAULT``) prices what was delivered as art. 18 does (the discounted price, the bonus
+  pro rata) and carries no fee; the fee is the clinic's claim of reasonable costs (art. 15), never
+  on cooling-off, the clinic's fault or those reasons;
+- arts. 15 to 17: the amount returned carries interest from the day the contract ends (the day the
+  request reached the clinic) to the day it is paid, at the contract's rate, else the one-year LPR
+  (the clinic's cause) or the one-year deposit benchmark (otherwise) in force at signing:
+  ``interest_kind`` and ``compute_interest``.
+
 Each line is rounded by the currency once, at its end.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from odoo.tools import float_compare, float_round
 
 CLINIC_AT_FAULT = frozenset({"treatment_cancelled", "service_not_provided", "clinic_relocation_closure"})
+# A contract a minor made without her guardian, voided at the guardian's request (art. 10): the prepayment
+# comes back less what was delivered, at the price charged, with no fee.
+VOID_MINOR = "minor_void"
+# Neither party's fault: a change of circumstances (art. 13 para. 2) or force majeure (art. 15 para. 2).
+NO_FAULT = frozenset({"health_changed", "force_majeure"})
+STATUTORY_COOLING_OFF_DAYS = 7  # art. 14: seven days from the day of each payment
 
 
 @dataclass(frozen=True)
@@ -41,6 +72,8 @@ class ContractTerms:
     refund_fee_percent: float
     bonus_policy: str  # 'forfeit' | 'prorata'
     consumed_pricing: str  # 'actual' | 'list'
+    # art. 14 (1) and (2): the member had the same service before signing (here, or declared elsewhere)
+    payment_cooling_off_excluded: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +90,7 @@ class LedgerRow:
     list_amount: float = 0.0
     package: object = None  # the key of the package whose sessions the row paid (or gave back)
     sessions: int = 0  # sessions paid (negative) or given back (positive)
+    date: date = None  # the day of the row (of the row it reverses, for a reversal)
 
 
 @dataclass(frozen=True)
@@ -68,6 +102,11 @@ class PackageTerms:
     sessions: int
     price: float
     unit_price: float
+    kind: str = "sessions"  # 'sessions' | 'unlimited' (unlimited sessions from date_start to date_end)
+    date_start: date = None
+    date_end: date = None  # the last day of the plan, included
+    date_stopped: date = None  # the day the clinic stopped serving the plan, if it did
+    visits: int = 0  # visits of an unlimited plan (they move no money)
 
 
 @dataclass
@@ -79,7 +118,7 @@ class RefundLine:
 
 @dataclass
 class RefundQuote:
-    rule: str  # 'cooling_off' | 'clinic_at_fault' | 'standard'
+    rule: str  # 'cooling_off' | 'clinic_at_fault' | 'void' | 'no_fault' | 'standard'
     amount_refundable: float
     fee_amount: float
     lines: list
@@ -102,9 +141,11 @@ def _ledger_totals(rows, packages=()):
         "consumed_bonus": 0.0,
         "consumed_list": 0.0,
         "balance_principal": 0.0,
+        "balance_bonus": 0.0,
     }
     for row in rows:
         totals["balance_principal"] += row.amount_principal
+        totals["balance_bonus"] += row.amount_bonus
         if row.move_type in ("topup", "opening", "adjust"):
             # an opening balance brought over from a previous system is what was paid in there; a
             # manager's adjustment puts value in (or takes it out) like a top-up: the pro rata
@@ -145,15 +186,25 @@ def compute_refund(terms, rows, *, reason, request_date, rounding, fee_cap_perce
     totals = _ledger_totals(rows, packages)
     usage = _package_usage(rows, packages)
     consumed = totals["consumed_principal"] + totals["consumed_bonus"] + totals["consumed_packages"]
-    nothing_consumed = float_compare(consumed, 0.0, precision_rounding=rounding) <= 0
+    nothing_consumed = float_compare(consumed, 0.0, precision_rounding=rounding) <= 0 and not any(
+        package.visits for package in packages if package.kind == "unlimited"
+    )
     unused = _round(totals["balance_principal"], rounding)
+    time_lines = _unlimited_time_lines(packages, request_date, rounding)
+    time_used = sum(line.amount for line in time_lines)
 
     if in_cooling_off(terms, request_date) and nothing_consumed:
         lines = [RefundLine("cooling_off", unused, {"days": terms.cooling_off_days, "signed": terms.date_signed})]
+        lines += _bonus_left_lines(totals["balance_bonus"], rounding)
         return RefundQuote("cooling_off", max(unused, 0.0), 0.0, lines)
     if reason in CLINIC_AT_FAULT:
-        lines = [RefundLine("clinic_at_fault", unused, {"reason": reason})]
-        return RefundQuote("clinic_at_fault", max(unused, 0.0), 0.0, lines)
+        lines = [RefundLine("clinic_at_fault", unused, {"reason": reason}), *time_lines]
+        lines += _bonus_left_lines(totals["balance_bonus"], rounding)
+        return RefundQuote("clinic_at_fault", max(_round(unused + time_used, rounding), 0.0), 0.0, lines)
+    if reason == VOID_MINOR:
+        lines = [RefundLine("minor_void", unused, {"paid": totals["paid"]}), *time_lines]
+        lines += _bonus_left_lines(totals["balance_bonus"], rounding)
+        return RefundQuote("void", max(_round(unused + time_used, rounding), 0.0), 0.0, lines)
     notes = []
     if reason == "cooling_off":
         days = (request_date - terms.date_signed).days
@@ -169,15 +220,34 @@ def compute_refund(terms, rows, *, reason, request_date, rounding, fee_cap_perce
             )
         )
 
-    lines = [RefundLine("unused_principal", unused, _unused_basis(totals, packages, usage, rounding))]
-    if terms.consumed_pricing == "list":
-        lines += _package_list_price_lines(packages, usage, rounding)
-        lines += _list_price_lines(terms, totals, rounding)
-    lines.append(_bonus_line(terms, totals, rounding))
-    subtotal = max(_round(sum(line.amount for line in lines), rounding), 0.0)
-    if float_compare(subtotal, sum(line.amount for line in lines), precision_rounding=rounding) != 0:
-        lines.append(RefundLine("floor", _round(subtotal - sum(line.amount for line in lines), rounding), {}))
-    fee_percent = min(terms.refund_fee_percent, fee_cap_percent)
+    payments = recent_payments(terms, rows, request_date)
+    recent = _round(min(sum(payment["amount"] for payment in payments), max(unused, 0.0)), rounding)
+    lines = []
+    if float_compare(recent, 0.0, precision_rounding=rounding) > 0:
+        basis = {"days": STATUTORY_COOLING_OFF_DAYS, "payments": payments}
+        lines.append(RefundLine("cooling_off_payments", recent, basis))
+    else:
+        recent = 0.0
+    older = [
+        RefundLine(
+            "unused_principal",
+            _round(unused - recent, rounding),
+            _unused_basis(totals, packages, usage, rounding, recent),
+        ),
+        *time_lines,
+    ]
+    no_fault = reason in NO_FAULT
+    if terms.consumed_pricing == "list" and not no_fault:
+        older += _package_list_price_lines(packages, usage, rounding)
+        older += _list_price_lines(terms, totals, rounding)
+    older.append(_bonus_line("prorata" if no_fault else terms.bonus_policy, totals, rounding))
+    subtotal = max(_round(sum(line.amount for line in older), rounding), 0.0)
+    if float_compare(subtotal, sum(line.amount for line in older), precision_rounding=rounding) != 0:
+        older.append(RefundLine("floor", _round(subtotal - sum(line.amount for line in older), rounding), {}))
+    lines += older
+    resplit = sum(line.amount for line in older if line.code == "bonus_prorata" and line.amount > 0)
+    lines += _bonus_left_lines(totals["balance_bonus"] - resplit, rounding)
+    fee_percent = 0.0 if no_fault else min(terms.refund_fee_percent, fee_cap_percent)
     fee = _round(subtotal * fee_percent / 100.0, rounding)
     if fee:
         lines.append(
@@ -187,11 +257,76 @@ def compute_refund(terms, rows, *, reason, request_date, rounding, fee_cap_perce
                 {"percent": fee_percent, "base": subtotal, "capped": fee_percent < terms.refund_fee_percent},
             )
         )
-    return RefundQuote("standard", _round(subtotal - fee, rounding), fee, lines, notes)
+    rule = "no_fault" if no_fault else "standard"
+    return RefundQuote(rule, _round(recent + subtotal - fee, rounding), fee, lines, notes)
 
 
-def _unused_basis(totals, packages, usage, rounding):
-    basis = {"paid": totals["paid"]}
+def _bonus_left_lines(bonus_left, rounding):
+    """The bonus still on the card is a gift that lapses with the contract: said, never paid (0.00)."""
+    bonus_left = _round(bonus_left, rounding)
+    if float_compare(bonus_left, 0.0, precision_rounding=rounding) <= 0:
+        return []
+    return [RefundLine("bonus_left", 0.0, {"bonus": bonus_left})]
+
+
+def recent_payments(terms, rows, request_date):
+    """The payments (top-ups) asked back within seven days of the day each was paid (art. 14), with
+    their principal net of any reversal; none when the member had the same service before signing."""
+    if terms.payment_cooling_off_excluded:
+        return []
+    since = request_date - timedelta(days=STATUTORY_COOLING_OFF_DAYS)
+    by_date = {}
+    for row in rows:
+        if row.move_type == "topup" and row.date and since <= row.date <= request_date:
+            by_date[row.date] = by_date.get(row.date, 0.0) + row.amount_principal
+    return [{"date": day, "amount": amount} for day, amount in sorted(by_date.items()) if amount > 0]
+
+
+def interest_kind(reason, agreed_rate):
+    """Which rate a refund's interest runs at (art. 16): the contract's, else by whose cause it is."""
+    if agreed_rate:
+        return "agreed"
+    return "lpr" if reason in CLINIC_AT_FAULT or reason == VOID_MINOR else "deposit"
+
+
+def compute_interest(amount, annual_rate_percent, date_from, date_to, rounding):
+    """(days, interest) on ``amount`` from ``date_from`` to ``date_to`` at a yearly rate, actual/365
+    (arts. 15 to 17); no interest before the contract ends."""
+    days = max((date_to - date_from).days, 0)
+    return days, _round(amount * annual_rate_percent / 100.0 * days / 365.0, rounding)
+
+
+def _unlimited_time_lines(packages, request_date, rounding):
+    """The time of each unlimited plan that ran before the contract ended (the request date) or the
+    clinic stopped serving it, whichever is earlier: price x days elapsed / days of the plan (art. 22)."""
+    lines = []
+    for package in packages:
+        if package.kind != "unlimited" or not package.date_start or not package.date_end:
+            continue
+        total = (package.date_end - package.date_start).days + 1
+        until = min(request_date, package.date_stopped or request_date, package.date_end + timedelta(days=1))
+        elapsed = min(max((until - package.date_start).days, 0), total)
+        deduction = _round(min(package.price * elapsed / total, package.price), rounding) if total > 0 else 0.0
+        stopped = bool(package.date_stopped and package.date_stopped < request_date and until == package.date_stopped)
+        basis = {
+            "key": package.key,
+            "package": package.name,
+            "price": package.price,
+            "start": package.date_start,
+            "end": package.date_end,
+            "until": until,
+            "stopped": stopped,
+            "elapsed": elapsed,
+            "total": total,
+            "left": total - elapsed,
+        }
+        lines.append(RefundLine("unlimited_time_used", -deduction or 0.0, basis))
+    return lines
+
+
+def _unused_basis(totals, packages, usage, rounding, recent=0.0):
+    basis = {"paid": totals["paid"], "recent": recent}
+    packages = [package for package in packages if package.kind != "unlimited"]
     if packages:
         basis["packages"] = [
             {
@@ -250,8 +385,8 @@ def _list_price_lines(terms, totals, rounding):
     return [RefundLine("list_price", -_round(difference, rounding), basis)]
 
 
-def _bonus_line(terms, totals, rounding):
-    if terms.bonus_policy == "forfeit":
+def _bonus_line(bonus_policy, totals, rounding):
+    if bonus_policy == "forfeit":
         return RefundLine(
             "bonus_forfeit",
             -_round(totals["consumed_bonus"], rounding) or 0.0,
@@ -270,8 +405,12 @@ def _bonus_line(terms, totals, rounding):
 def quote_to_data(quote):
     """The quote as JSON-ready data (dates as ISO strings): what a request stores when it is made."""
 
-    def plain(basis):
-        return {key: value.isoformat() if isinstance(value, date) else value for key, value in basis.items()}
+    def plain(value):
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(item) for item in value]
+        return value.isoformat() if isinstance(value, date) else value
 
     return {
         "rule": quote.rule,

@@ -11,6 +11,13 @@ class ClinicRefundPay(models.TransientModel):
     currency_id = fields.Many2one(related="request_id.currency_id")
     amount = fields.Monetary(related="request_id.amount_requested")
     fee_amount = fields.Monetary(compute="_compute_fee_amount")
+    amount_interest = fields.Monetary(
+        string="Interest",
+        compute="_compute_amount_interest",
+        help="Interest to the payment date, paid with the refund from financial expenses "
+        "(法释〔2025〕4号 arts. 15-17).",
+    )
+    amount_total = fields.Monetary(string="Total Paid Out", compute="_compute_amount_interest")
     journal_id = fields.Many2one(
         "account.journal",
         string="Pay From",
@@ -27,6 +34,13 @@ class ClinicRefundPay(models.TransientModel):
     def _compute_fee_amount(self):
         for wizard in self:
             wizard.fee_amount = wizard.request_id._fee_charged()
+
+    @api.depends("request_id", "date")
+    def _compute_amount_interest(self):
+        for wizard in self:
+            _days, interest = wizard.request_id._interest_until(wizard.date) if wizard.request_id else (0, 0.0)
+            wizard.amount_interest = interest
+            wizard.amount_total = wizard.currency_id.round(wizard.amount + interest) if wizard.currency_id else 0.0
 
     @api.depends("company_id")
     def _compute_journal_id(self):

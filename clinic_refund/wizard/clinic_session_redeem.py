@@ -24,9 +24,10 @@ class ClinicSessionRedeem(models.TransientModel):
         readonly=False,
         precompute=True,
         domain="[('partner_id', 'child_of', partner_id), ('contract_id.state', '=', 'active'), "
-        "('sessions_remaining', '>', 0), ('company_id', '=', company_id)]",
+        "'|', ('sessions_remaining', '>', 0), ('package_kind', '=', 'unlimited'), ('company_id', '=', company_id)]",
     )
     product_id = fields.Many2one(related="package_line_id.product_id")
+    package_kind = fields.Selection(related="package_line_id.package_kind")
     sessions_remaining = fields.Integer(related="package_line_id.sessions_remaining")
     unit_price = fields.Monetary(related="package_line_id.unit_price")
     date_expiry = fields.Date(related="package_line_id.date_expiry")
@@ -69,7 +70,11 @@ class ClinicSessionRedeem(models.TransientModel):
                 [
                     ("partner_id", "child_of", wizard.partner_id.commercial_partner_id.id),
                     ("contract_id.state", "=", "active"),
+                    "|",
                     ("sessions_remaining", ">", 0),
+                    "&",
+                    ("package_kind", "=", "unlimited"),
+                    ("date_expiry", ">=", fields.Date.context_today(wizard)),
                     ("company_id", "=", wizard.company_id.id),
                 ],
                 order="date_expiry, id",

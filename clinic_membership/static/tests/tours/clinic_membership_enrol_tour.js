@@ -15,8 +15,8 @@ registry.category("web_tour.tours").add("clinic_membership_enrol_tour", {
             run: "click",
         },
         {
-            content: "The new member starts in the entry tier",
-            trigger: ".o_field_widget[name=tier_id] input:value(Regular)",
+            content: "The new member starts in the entry tier (the desk reads it, a manager changes it)",
+            trigger: ".o_field_widget[name=tier_id]:contains(Regular)",
         },
         {
             content: "Open the client's invoices",
@@ -49,7 +49,7 @@ registry.category("web_tour.tours").add("clinic_membership_enrol_tour", {
         },
         {
             content: "The member moved up to Silver",
-            trigger: ".o_field_widget[name=tier_id] input:value(Silver)",
+            trigger: ".o_field_widget[name=tier_id]:contains(Silver)",
         },
         {
             content: "and earned the invoice's points",

@@ -18,17 +18,19 @@ function englishWords(text) {
     return [...new Set(words.filter((word) => word.length >= 3 && !ALLOWED.has(word)))];
 }
 
+const SCREEN = [".o_main_navbar", ".o_action_manager", ".modal", ".o_notification_manager"];
+
 /**
  * A step that fails when the visible text of the screen holds an English word.
  * @param {string} content what the screen is
  * @param {string} trigger the element that shows the screen is there
+ * @param {string[]} [parts] the parts of the screen read (default: all of it)
  */
-export function chineseScreen(content, trigger) {
+export function chineseScreen(content, trigger, parts = SCREEN) {
     return {
         content: `${content}: everything on the screen is Chinese`,
         trigger,
         run() {
-            const parts = [".o_main_navbar", ".o_action_manager", ".modal", ".o_notification_manager"];
             const elements = parts.flatMap((selector) => [...document.querySelectorAll(selector)]);
             // the options of a drop-down are not on the screen (and Odoo names languages in English)
             const options = elements.flatMap((el) => [...el.querySelectorAll("select")]).map((el) => el.innerText);
@@ -60,6 +62,23 @@ export function click(content, trigger) {
         async run(helpers) {
             clicks++;
             await helpers.click();
+        },
+    };
+}
+
+/**
+ * Typing into a field: one click of the user, unless the screen already put the cursor there
+ * (the search of a list, the first cell of a row just added, the first field of a dialog).
+ */
+export function typeIn(content, trigger, text) {
+    return {
+        content,
+        trigger,
+        async run(helpers) {
+            if (document.activeElement !== helpers.anchor) {
+                clicks++;
+            }
+            await helpers.edit(text);
         },
     };
 }

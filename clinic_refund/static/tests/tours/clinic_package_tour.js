@@ -132,8 +132,8 @@ registry.category("web_tour.tours").add("clinic_package_refund_tour", {
             trigger: ".o_clinic_refund_breakdown:contains(剩余 4 次):contains(833.33)",
         },
         {
-            content: "The refund of the 4 sessions left, less the contract's 5% fee",
-            trigger: ".o_field_widget[name=amount_refundable]:contains(3,166.67)",
+            content: "The 4 sessions left, paid within seven days: whole, with no fee (法释〔2025〕4号 art. 14)",
+            trigger: ".o_field_widget[name=amount_refundable]:contains(3,333.34)",
         },
         chineseScreen("The refund of a package", ".o_clinic_refund_breakdown"),
         {

@@ -674,6 +674,11 @@ class ClinicPrepaidContract(models.Model):
         currency = self.currency_id
         types = dict(self.env["clinic.stored.value.move"]._fields["move_type"]._description_selection(self.env))
         rows = self.sudo().move_ids.filtered(lambda row: row.state == "posted").sorted(lambda row: (row.date, row.id))
+        if self.env.user.share:
+            # a member reads her own rows: a contract transferred to her starts at the transfer, the first
+            # holder's history stays the first holder's (its rows net to zero at the transfer)
+            member = self.env.user.commercial_partner_id
+            rows = rows.filtered(lambda row: row.partner_id.commercial_partner_id == member)
         principal = bonus = 0.0
         lines = []
         for row in rows:

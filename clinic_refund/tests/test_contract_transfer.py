@@ -162,3 +162,6 @@ class TestContractTransferPortal(StoredValueCase, HttpCase):
         self.assertIn(transfer.stored_value_move_ids.filtered(lambda row: row.partner_id == sister).name, page)
         for row in history | transfer.stored_value_move_ids.filtered(lambda row: row.partner_id == self.partner):
             self.assertNotIn(row.name, page)
+        statement = contract.with_user(portal)._statement_lines()
+        self.assertEqual(len(statement), 1, "her statement starts at the transfer")
+        self.assertEqual(len(contract._statement_lines()), len(contract.move_ids), "the clinic's shows every row")

@@ -101,6 +101,13 @@ class TestContractTransfer(StoredValueCase):
             transfer.with_user(self.frontdesk).action_confirm()  # twice
         self.assertEqual(len(transfer.stored_value_move_ids), 2)
 
+    def test_another_companys_contract_is_refused_and_nothing_is_made(self):
+        other = self.env["res.company"].create({"name": "Other clinic", "currency_id": self.currency.id})
+        contract = self.create_contract(company_id=other.id)
+        with self.assertRaises(AccessError):
+            self.transfer(contract, signed=False)
+        self.assertFalse(self.Transfer.sudo().search([("contract_id", "=", contract.id)]))
+
     def test_a_frozen_contract_is_not_transferred(self):
         contract = self.consumed_contract()
         self.file_request(contract).action_submit()

@@ -26,6 +26,7 @@
         "report/clinic_member_card_report.xml",
         "report/account_invoice_report.xml",
         "report/clinic_contract_transfer_report.xml",
+        "report/clinic_stored_value_ageing_views.xml",
         "wizard/clinic_contract_scan_upload_views.xml",
         "wizard/clinic_stored_value_topup_views.xml",
         "wizard/clinic_stored_value_adjust_views.xml",

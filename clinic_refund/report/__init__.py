@@ -1,0 +1,1 @@
+from . import clinic_stored_value_ageing

@@ -17,6 +17,7 @@
         "data/mail_template_data.xml",
         "report/clinic_member_card_report.xml",
         "report/report_layout_templates.xml",
+        "report/clinic_points_liability_views.xml",
         "wizard/clinic_points_redeem_views.xml",
         "wizard/clinic_points_adjust_views.xml",
         "wizard/clinic_member_correction_views.xml",

@@ -1,1 +1,2 @@
 from . import clinic_member_card_report
+from . import clinic_points_liability

@@ -12,3 +12,4 @@ from . import test_duplicate
 from . import test_member_correction
 from . import test_member_card_loss
 from . import test_report_pdf
+from . import test_points_liability

@@ -23,6 +23,7 @@
         "wizard/clinic_member_correction_views.xml",
         "views/clinic_membership_tier_views.xml",
         "views/clinic_tier_change_views.xml",
+        "views/clinic_segment_snapshot_views.xml",
         "views/clinic_points_move_views.xml",
         "views/res_partner_views.xml",
         "views/clinic_member_opening_views.xml",

@@ -14,3 +14,4 @@ from . import account_move
 from . import ir_http
 from . import res_users
 from . import ir_actions_report
+from . import clinic_segment_snapshot

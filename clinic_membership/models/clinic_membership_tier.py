@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, float_compare, float_round
 
+from ..tools.member_segments import DEFAULT_DORMANT_DAYS
+
 
 class ClinicMembershipTier(models.Model):
     _name = "clinic.membership.tier"
@@ -35,6 +37,10 @@ class ClinicMembershipTier(models.Model):
         help="Prices of this tier; members of the tier get it as their pricelist.",
     )
     benefits = fields.Html(translate=True)
+    dormant_days = fields.Integer(
+        default=DEFAULT_DORMANT_DAYS,
+        help="A member of this tier without a visit for this many days is dormant (member segments).",
+    )
     color = fields.Integer()
     member_ids = fields.One2many("res.partner", "tier_id", string="Members")
     member_count = fields.Integer(compute="_compute_member_count")
@@ -42,6 +48,7 @@ class ClinicMembershipTier(models.Model):
     _sql_constraints = [
         ("min_spend_positive", "CHECK(min_spend >= 0)", "The minimum qualifying spend cannot be negative."),
         ("points_per_unit_positive", "CHECK(points_per_unit >= 0)", "The points rate cannot be negative."),
+        ("dormant_days_positive", "CHECK(dormant_days > 0)", "The dormant days of a tier must be positive."),
     ]
 
     def _compute_member_count(self):

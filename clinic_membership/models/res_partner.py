@@ -7,7 +7,12 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..tools.member_segments import SEGMENTS, update_segments
+
 CONSENT_CHANNELS = ("email", "sms", "phone", "wechat")
+
+# Written by the nightly segment scoring only (``_clinic_score_segments``).
+SEGMENT_FIELDS = ("clinic_segment", "clinic_segment_date", "clinic_visit_count", "clinic_net_revenue")
 
 # Member fields only enrolment, leaving, the tier evaluation and the points ledger write (a manager
 # changes a tier by hand through ``write``, which hands it to the same flow).
@@ -21,6 +26,7 @@ MEMBER_PROTECTED_FIELDS = (
     "qualifying_spend",
     "points_balance",
     "points_expiry_warned_until",
+    *SEGMENT_FIELDS,
     *(f"consent_{channel}_date" for channel in CONSENT_CHANNELS),
 )
 
@@ -56,6 +62,25 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="Posted customer invoices minus credit notes, untaxed, in company currency, over the company's window.",
+    )
+    clinic_segment = fields.Selection(
+        SEGMENTS,
+        string="Segment",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Recency, frequency and value of her visits, scored every night (Clinic › Reporting › Segments).",
+    )
+    clinic_segment_date = fields.Date(string="In Segment Since", readonly=True, copy=False)
+    clinic_visit_count = fields.Integer(
+        string="Visits (12 Months)", readonly=True, copy=False, help="Days with a posted invoice, last twelve months."
+    )
+    clinic_net_revenue = fields.Monetary(
+        string="Net Revenue (12 Months)",
+        currency_field="member_currency_id",
+        readonly=True,
+        copy=False,
+        help="Untaxed invoices minus credit notes of the last twelve months.",
     )
     points_move_ids = fields.One2many("clinic.points.move", "partner_id", string="Points Ledger")
     points_balance = fields.Integer(compute="_compute_points_balance", store=True, string="Points")
@@ -474,3 +499,25 @@ class ResPartner(models.Model):
 
     def action_print_member_card(self):
         return self.env.ref("clinic_membership.action_report_member_card").report_action(self)
+
+    # ------------------------------------------------------------------ member segments
+
+    @api.model
+    def _clinic_score_segments(self, company, today=None):
+        """Score every member of ``company`` into her segment: one statement, only changes written."""
+        today = today or fields.Date.context_today(self.with_company(company))
+        self.env["account.move"].flush_model(
+            ["state", "move_type", "commercial_partner_id", "company_id", "invoice_date", "amount_untaxed_signed"]
+        )
+        self.flush_model(["is_member", "member_company_id", "member_since", "tier_id", *SEGMENT_FIELDS])
+        self.env["clinic.membership.tier"].flush_model(["dormant_days"])
+        self.env.cr.execute(update_segments(company.id, today, today - relativedelta(years=1)))
+        changed = [row[0] for row in self.env.cr.fetchall()]
+        self.invalidate_model(SEGMENT_FIELDS)
+        self.env["clinic.segment.snapshot"]._record_month(company, today)
+        return changed
+
+    @api.model
+    def _cron_score_segments(self):
+        for company in self.env["res.company"].search([]):
+            self._clinic_score_segments(company)

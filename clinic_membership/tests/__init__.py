@@ -13,3 +13,4 @@ from . import test_member_correction
 from . import test_member_card_loss
 from . import test_report_pdf
 from . import test_points_liability
+from . import test_member_segments

@@ -8,6 +8,7 @@ from psycopg2 import errorcodes
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
+from odoo.addons.clinic_membership.tools.member_segments import SEGMENTS
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -58,6 +59,7 @@ RESULT_FIELDS = {
     "clinic_skipped_count",
     "clinic_participant_count",
     "clinic_revenue",
+    "clinic_returned_count",
     "clinic_points_issued",
     "clinic_survey_count",
     "clinic_survey_score",
@@ -83,6 +85,11 @@ class UtmCampaign(models.Model):
         "tier_id",
         string="Target Tiers",
         help="Members of these tiers take part; leave empty for every tier.",
+    )
+    target_segment = fields.Selection(
+        SEGMENTS,
+        help="Only members of this segment (scored every night) take part; empty: every segment. "
+        "A reactivation campaign targets the dormant members and counts those who came back.",
     )
     consent_channel = fields.Selection(
         CONSENT_CHANNELS,
@@ -133,6 +140,12 @@ class UtmCampaign(models.Model):
         help="Members not contacted: no consent or no usable address.",
     )
     clinic_participant_count = fields.Integer(string="Participants", readonly=True, copy=False)
+    clinic_returned_count = fields.Integer(
+        string="Came Back",
+        readonly=True,
+        copy=False,
+        help="Participants with a visit credited to the campaign: invoiced within its attribution window.",
+    )
     clinic_revenue = fields.Monetary(
         string="Revenue of Participants",
         currency_field="currency_id",
@@ -336,6 +349,8 @@ class UtmCampaign(models.Model):
         domain = [("is_member", "=", True)]
         if self.tier_ids:
             domain.append(("tier_id", "in", self.tier_ids.ids))
+        if self.target_segment:
+            domain.append(("clinic_segment", "=", self.target_segment))
         if self.company_id:
             domain.append(("member_company_id", "=", self.company_id.id))
         return domain
@@ -346,6 +361,7 @@ class UtmCampaign(models.Model):
         return (
             partner.is_member
             and (not self.tier_ids or partner.tier_id in self.tier_ids)
+            and (not self.target_segment or partner.clinic_segment == self.target_segment)
             and (not self.company_id or partner.member_company_id == self.company_id)
         )
 
@@ -692,13 +708,15 @@ class UtmCampaign(models.Model):
             surveyed, survey_skipped = campaign._clinic_event_survey_counts()
             mailed += surveyed
             skipped += survey_skipped
+            revenue, returned = campaign._clinic_credited(participants, touches)
             campaign.sudo().write(
                 {
                     "clinic_reached_count": len(grants.filtered(lambda g: g.contact_state in CONTACTED_STATES))
                     + mailed,
                     "clinic_skipped_count": len(grants.filtered(lambda g: g.contact_state in SKIPPED_STATES)) + skipped,
                     "clinic_participant_count": len(participants),
-                    "clinic_revenue": campaign._clinic_revenue(participants, touches),
+                    "clinic_revenue": revenue,
+                    "clinic_returned_count": returned,
                     "clinic_points_issued": campaign._clinic_points_issued(),
                     "clinic_survey_count": len(scores),
                     "clinic_survey_score": sum(scores) / len(scores) if scores else 0.0,
@@ -756,12 +774,13 @@ class UtmCampaign(models.Model):
         campaigns = self.search([("clinic_campaign_type", "!=", False), ("company_id", "in", companies)])
         return {campaign: campaign._clinic_first_touch_dates() for campaign in campaigns | self}
 
-    def _clinic_revenue(self, participants, touches):
-        """What participants spent within the attribution window after the campaign first reached them."""
+    def _clinic_credited(self, participants, touches):
+        """(revenue, members who came back): what participants spent within the attribution window after the
+        campaign first reached them, and how many of them came for a visit in it."""
         self.ensure_one()
         touched = {partner_id: day for partner_id, day in touches[self].items() if partner_id in participants.ids}
         if not touched:
-            return 0.0
+            return 0.0, 0
         window = timedelta(days=max(self.clinic_attribution_days, 0))
         groups = (
             self.env["account.move"]
@@ -776,17 +795,18 @@ class UtmCampaign(models.Model):
                     ("invoice_date", "<=", max(touched.values()) + window),
                 ],
                 ["commercial_partner_id", "invoice_date:day"],
-                ["amount_untaxed_signed:sum"],
+                ["amount_untaxed_signed:sum", "move_type:array_agg"],
             )
         )
         later = self._clinic_later_touches(touched, touches)
-        total = sum(
-            amount
-            for partner, day, amount in groups
+        credited = [
+            (partner, amount, move_types)
+            for partner, day, amount, move_types in groups
             if touched[partner.id] <= day <= touched[partner.id] + window
             and not any(touch <= day <= end for touch, end in later.get(partner.id, ()))
-        )
-        return self.currency_id.round(total)
+        ]
+        returned = {partner for partner, _amount, move_types in credited if "out_invoice" in move_types}
+        return self.currency_id.round(sum(amount for _partner, amount, _types in credited)), len(returned)
 
     def _clinic_later_touches(self, touched, touches):
         """{partner id: [(day, end of its window)]} of the other campaigns that reached each participant after

@@ -10,3 +10,4 @@ from . import test_ui
 from . import test_hostile_campaign
 from . import test_zh_cn_screens
 from . import test_duplicate
+from . import test_campaign_segments

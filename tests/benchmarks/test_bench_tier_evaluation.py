@@ -52,7 +52,7 @@ class TestBenchTierEvaluation(TransactionCase):
                 INSERT INTO res_partner (name, active, autopost_bills, type, is_member, member_company_id,
                                          member_number, member_since, tier_id, qualifying_spend)
                 SELECT 'Bench member ' || g, TRUE, 'ask', 'contact', TRUE, %(company)s,
-                       'BENCH' || g, CURRENT_DATE, %(entry)s, 0
+                       'BENCH' || g, CURRENT_DATE - mod(g, 1000)::int, %(entry)s, 0
                   FROM generate_series(1, %(n)s) g
              RETURNING id
                 """,
@@ -223,5 +223,39 @@ class TestBenchTierEvaluation(TransactionCase):
                 f"  (~{naive_total:,.0f} s = {naive_total / 60:,.1f} min for all {MEMBERS:,}, extrapolated)",
                 "members per tier after the run: "
                 + ", ".join(f"{tier.name} {count:,}" for tier, count in spread.items()),
+            ],
+        )
+
+    def test_segment_scoring(self):
+        """Member segments (RFM) on the same members and invoices: one statement, only changes written."""
+        Partner = self.env["res.partner"]
+        today = fields.Date.context_today(self.env.user)
+        _members, sql_seconds = self._best_of_two(lambda: self._bare_aggregate(today))
+        t0 = time.perf_counter()
+        first_changes = len(Partner._clinic_score_segments(self.company, today))
+        first_seconds = time.perf_counter() - t0
+        steady_changes, steady_seconds = self._best_of_two(
+            lambda: len(Partner._clinic_score_segments(self.company, today))
+        )
+        spread = dict(
+            Partner._read_group(
+                [("member_company_id", "=", self.company.id), ("name", "=like", "Bench member %")],
+                ["clinic_segment"],
+                ["__count"],
+            )
+        )
+        self.assertGreaterEqual(first_changes, MEMBERS)
+        self.assertEqual(steady_changes, 0)
+        self.assertNotIn(False, spread, "every member is scored")
+        self.assertGreaterEqual(len(spread), 3, "members spread over segments")
+        record_figure(
+            f"Nightly member segments (RFM): {MEMBERS:,} members, {INVOICES:,} invoices and credit notes",
+            [
+                f"bare aggregate SQL (nothing sent back)   {sql_seconds:8.2f} s",
+                f"scoring, every member written            {first_seconds:8.2f} s"
+                f"  ({first_seconds / sql_seconds:.2f}x the bare aggregate)",
+                f"scoring, nothing changed                 {steady_seconds:8.2f} s"
+                f"  ({steady_seconds / sql_seconds:.2f}x the bare aggregate)",
+                "members per segment: " + ", ".join(f"{segment} {count:,}" for segment, count in spread.items()),
             ],
         )

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 AGE_BUCKETS = [
@@ -48,6 +48,12 @@ class ClinicStoredValueAgeing(models.Model):
 
     @property
     def _table_query(self):
+        return self._ageing_query(SQL("CURRENT_DATE"), SQL())
+
+    @api.model
+    def _ageing_query(self, on_date, row_filter):
+        """The view's SELECT, aged at ``on_date`` over the rows matching ``row_filter`` (the monthly
+        report ages the ledger at a month's end with the rows dated up to it)."""
         return SQL(
             """
             SELECT balances.*,
@@ -65,13 +71,15 @@ class ClinicStoredValueAgeing(models.Model):
                        SUM(svm.amount_principal) AS balance_principal,
                        SUM(svm.amount_bonus) AS balance_bonus,
                        MAX(svm.date) AS date_last_move,
-                       (EXTRACT(YEAR FROM AGE(CURRENT_DATE, MAX(svm.date))) * 12
-                        + EXTRACT(MONTH FROM AGE(CURRENT_DATE, MAX(svm.date))))::integer AS months_idle
+                       (EXTRACT(YEAR FROM AGE(%(on_date)s::date, MAX(svm.date))) * 12
+                        + EXTRACT(MONTH FROM AGE(%(on_date)s::date, MAX(svm.date))))::integer AS months_idle
                   FROM clinic_stored_value_move svm
                   JOIN clinic_prepaid_contract contract ON contract.id = svm.contract_id
-                 WHERE svm.state = 'posted'
+                 WHERE svm.state = 'posted' %(row_filter)s
               GROUP BY contract.id, contract.partner_id, svm.company_id, svm.currency_id
                 HAVING SUM(svm.amount_principal) != 0 OR SUM(svm.amount_bonus) != 0
               ) balances
-            """
+            """,
+            on_date=on_date,
+            row_filter=row_filter,
         )

@@ -33,3 +33,4 @@ from . import test_sign_on_phone
 from . import test_contract_transfer
 from . import test_unlimited_plan
 from . import test_stored_value_ageing
+from . import test_member_report

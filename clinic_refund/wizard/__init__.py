@@ -9,3 +9,4 @@ from . import clinic_stored_value_adjust
 from . import clinic_checkout
 from . import clinic_checkout_line
 from . import clinic_session_redeem
+from . import clinic_member_report

@@ -662,6 +662,11 @@ def run_loaded_at_install_tests(conf, dbname, tags, log_file):
 PEER_TAGS = (
     "/base_tier_validation",
     "/sign_oca",
+    "/resource_booking",
+    # fails on plain Odoo 18 too (./clinic peers --addons resource_booking): this Odoo's suggested
+    # recipients carry no display_name, which resource_booking 18.0.1.0.14's test expects
+    "-/resource_booking:BackendCaseMisc.test_suggested_and_subscribed_recipients",
+    "/privacy_consent",
     "/account:TestAccountMoveOutInvoiceOnchanges",
     "/account:TestAccountMoveOutRefundOnchanges",
     "/account:TestAccountPaymentRegister",

@@ -15,3 +15,9 @@ from . import clinic_followup_task
 from . import mailing_list
 from . import mailing_contact
 from . import mailing_mailing
+from . import res_company
+from . import res_config_settings
+from . import clinic_duty_roster
+from . import clinic_emergency
+from . import resource_booking_type
+from . import resource_booking

@@ -9,6 +9,7 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         posted = super()._post(soft)
         posted._clinic_schedule_followups()
+        self.env["resource.booking"]._clinic_attend_from_invoices(posted)
         return posted
 
     def button_draft(self):

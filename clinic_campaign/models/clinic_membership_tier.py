@@ -1,8 +1,27 @@
 from odoo import fields, models
 
+MAX_BOOKING_HORIZON_DAYS = 366
+
 
 class ClinicMembershipTier(models.Model):
     _inherit = "clinic.membership.tier"
+
+    booking_horizon_days = fields.Integer(
+        string="Books Days Ahead",
+        default=30,
+        help="How many days ahead members of this tier book consultations and treatments.",
+    )
+    booking_priority = fields.Boolean(
+        string="Books Priority Hours",
+        help="Members of this tier book the priority hours of the booking types before they open to all.",
+    )
+    _sql_constraints = [
+        (
+            "booking_horizon_days_range",
+            f"CHECK(booking_horizon_days BETWEEN 0 AND {MAX_BOOKING_HORIZON_DAYS})",
+            "A tier books between 0 and 366 days ahead.",
+        ),
+    ]
 
     mailing_list_id = fields.Many2one(
         "mailing.list",

@@ -4,10 +4,15 @@ from . import test_automations
 from . import test_events
 from . import test_surveys
 from . import test_followup
+from . import test_my_members
 from . import test_newsletter
 from . import test_security
 from . import test_ui
 from . import test_hostile_campaign
 from . import test_zh_cn_screens
 from . import test_duplicate
+from . import test_emergency
 from . import test_campaign_segments
+from . import test_data_request_campaign
+from . import test_booking
+from . import test_consent_campaign

@@ -35,6 +35,9 @@ class ClinicMembershipPortal(CustomerPortal):
                 "lost_cards": request.env["clinic.member.card.loss"].search([("partner_id", "=", member.id)]),
                 "card_lost": kw.get("card_lost"),
                 "card_error": kw.get("card_error"),
+                "data_requests": request.env["clinic.data.request"].search([("partner_id", "=", member.id)]),
+                "data_request_sent": kw.get("data_request_sent"),
+                "data_request_error": kw.get("data_request_error"),
                 "page_name": "clinic_membership",
             }
         )
@@ -68,3 +71,27 @@ class ClinicMembershipPortal(CustomerPortal):
         except UserError as error:
             return request.redirect("/my/membership?" + urlencode({"card_error": error.args[0][:300]}))
         return request.redirect("/my/membership?card_lost=1")
+
+    @http.route("/my/membership/personal-data", type="http", auth="user", website=True, methods=["POST"])
+    def portal_request_personal_data(self, kind="", confirm="", **kw):
+        """The member asks for a copy of her personal information or its erasure (个人信息保护法 arts. 45,
+        47): a POST with the page's CSRF token, always for herself (no partner is read from the form);
+        an erasure only once she confirmed it."""
+        if not self._clinic_member():
+            raise NotFound()
+        try:
+            if kind == "erasure" and confirm != "1":
+                raise UserError(request.env._("Tick the box to confirm the erasure."))
+            request.env["clinic.data.request"]._clinic_portal_create(kind)
+        except UserError as error:
+            return request.redirect("/my/membership?" + urlencode({"data_request_error": error.args[0][:300]}))
+        return request.redirect("/my/membership?data_request_sent=1")
+
+    @http.route("/my/membership/personal-data/<int:request_id>/download", type="http", auth="user")
+    def portal_download_personal_data(self, request_id, **kw):
+        """The export file of one of her own finished requests; any other id is not found."""
+        export = request.env["clinic.data.request"].browse(request_id)._clinic_portal_export()
+        if not export:
+            raise NotFound()
+        stream = request.env["ir.binary"]._get_stream_from(export, "export_file", filename=export.export_filename)
+        return stream.get_response(as_attachment=True)

@@ -2,11 +2,15 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_round
+from odoo.tools import float_is_zero, float_round
 from odoo.tools.misc import formatLang
+
+from ..tools.protected import check_protected_fields
 
 # What makes a points discount line worth its points: only its redemption flow sets them.
 DISCOUNT_LINE_FIELDS = {"price_unit", "quantity", "discount", "product_id", "tax_ids", "move_id", "display_type"}
+# What only the application records on an invoice line: the member benefit it gives free.
+LINE_PROTECTED_FIELDS = ("clinic_benefit_id",)
 
 
 class AccountMove(models.Model):
@@ -27,8 +31,10 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         self._clinic_check_points_discounts()
+        self._clinic_check_benefit_lines()
         posted = super()._post(soft)
         posted._clinic_sync_points()
+        self.env["clinic.benefit.move"]._clinic_sync_documents(posted)
         evaluated = posted._clinic_upgrade_members("posted")  # the evaluation stores their spend too
         (posted - evaluated)._clinic_refresh_member_spend()
         return posted
@@ -36,12 +42,14 @@ class AccountMove(models.Model):
     def button_draft(self):
         result = super().button_draft()
         self._clinic_sync_points()
+        self.env["clinic.benefit.move"]._clinic_sync_documents(self)
         self._clinic_refresh_member_spend()
         return result
 
     def button_cancel(self):
         result = super().button_cancel()
         self._clinic_sync_points()
+        self.env["clinic.benefit.move"]._clinic_sync_documents(self)
         self._clinic_release_points_discounts()
         self._clinic_refresh_member_spend()
         return result
@@ -51,11 +59,14 @@ class AccountMove(models.Model):
         return super().unlink()
 
     def copy_data(self, default=None):
-        """A copied invoice does not copy a points discount: its points were spent on the original."""
+        """A copied invoice does not copy a points discount (its points were spent on the original) nor a
+        benefit line (the checkout gives a benefit where the member has some left)."""
         vals_list = super().copy_data(default)
         if (default or {}).get("reversed_entry_id"):
-            return vals_list  # a credit note mirrors its invoice, discount included
+            return vals_list  # a credit note mirrors its invoice, discount and benefits included
         for move, vals in zip(self, vals_list, strict=True):
+            if move.move_type == "out_invoice" and vals.get("line_ids"):
+                vals["line_ids"] = move._clinic_without_benefit_lines(vals["line_ids"])
             product = move.company_id.clinic_points_discount_product_id
             if move.move_type == "out_invoice" and product and vals.get("line_ids"):
                 vals["line_ids"] = [
@@ -68,6 +79,24 @@ class AccountMove(models.Model):
                     )
                 ]
         return vals_list
+
+    def copy(self, default=None):
+        """A credit note's copy of a benefit line gives the benefit back (marked here, privilege raised:
+        the mark is never taken from a client's values)."""
+        copies = super().copy(default)
+        for origin, copy in zip(self, copies, strict=True):
+            if copy.move_type == "out_refund" and copy.reversed_entry_id == origin:
+                origin._clinic_mark_benefit_copy(copy)
+        return copies
+
+    def _clinic_without_benefit_lines(self, commands):
+        """The line commands of a copy of this invoice (one per line, in the order of their ids) without
+        those of its benefit lines."""
+        lines = self.line_ids.sorted("id")
+        benefit_lines = lines.sudo().filtered("clinic_benefit_id")
+        if not benefit_lines or len(commands) != len(lines):
+            return commands
+        return [command for command, line in zip(commands, lines, strict=True) if line not in benefit_lines]
 
     def _invoice_paid_hook(self):
         result = super()._invoice_paid_hook()
@@ -206,6 +235,73 @@ class AccountMove(models.Model):
                 self.env["clinic.membership.tier"]._evaluate_members(company, members.ids, allow_downgrade=False)
         return invoices
 
+    # ------------------------------------------------------------------ member benefits
+
+    def _clinic_add_benefit_line(self, product, quantity, sequence=None):
+        """Give ``quantity`` of ``product`` free on this draft invoice under the member's tier benefit.
+
+        The line names the benefit and carries it (a mark no user gives, written with privilege
+        raised); posting the invoice records the use against her quota, under her lock.
+        """
+        self.ensure_one()
+        member = self._clinic_member()
+        if self.state != "draft" or self.move_type != "out_invoice" or not member:
+            raise UserError(self.env._("A member benefit is given on a draft customer invoice of a member."))
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+            raise ValidationError(self.env._("A benefit is given a whole number of times, above zero."))
+        quota = member._clinic_benefit_quota(product, self.invoice_date or fields.Date.context_today(self))
+        if quantity > quota["left"]:
+            raise UserError(self.env["clinic.benefit.move"]._quota_message(member, product, quota, quantity))
+        benefit = quota["benefit"]
+        vals = {
+            "product_id": product.id,
+            "name": benefit._label(),
+            "quantity": quantity,
+            "price_unit": 0.0,
+            "clinic_benefit_id": benefit.id,
+        }
+        if sequence is not None:
+            vals["sequence"] = sequence
+        self.sudo().write({"invoice_line_ids": [fields.Command.create(vals)]})
+        return self.invoice_line_ids.filtered(lambda line: line.clinic_benefit_id == benefit)[-1:]
+
+    def _clinic_check_benefit_lines(self):
+        """A benefit line is its benefit's service, a whole number of times, free, on a member's invoice."""
+        for move in self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund")):
+            lines = move.sudo().invoice_line_ids.filtered("clinic_benefit_id")
+            if not lines:
+                continue
+            for line in lines:
+                benefit = line.clinic_benefit_id
+                whole = float_is_zero(line.quantity - round(line.quantity), precision_digits=6)
+                if (
+                    line.product_id != benefit.product_id
+                    or not whole
+                    or line.quantity <= 0
+                    or benefit.company_id != move.company_id
+                    or (move.move_type == "out_invoice" and not move._clinic_member())
+                    or (move.move_type == "out_invoice" and not move.currency_id.is_zero(line.price_total))
+                ):
+                    raise UserError(
+                        self.env._(
+                            "Line %(line)s of %(invoice)s gives %(benefit)s: it must be that benefit's service, "
+                            "a whole number of times, free, on an invoice of a member of its clinic.",
+                            line=line.name,
+                            invoice=move.display_name,
+                            benefit=benefit.name,
+                        )
+                    )
+
+    def _clinic_mark_benefit_copy(self, copy):
+        """Mark the lines of ``copy`` that copy a benefit line of this document (copied in line order)."""
+        origins = self.sudo().invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        copies = copy.sudo().invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        if not origins.filtered("clinic_benefit_id") or len(origins) != len(copies):
+            return
+        for origin, line in zip(origins.sorted("id"), copies.sorted("id"), strict=True):
+            if origin.clinic_benefit_id and origin.product_id == line.product_id:
+                line.write({"clinic_benefit_id": origin.clinic_benefit_id.id})
+
     # ------------------------------------------------------------------ points redeemed
 
     def _clinic_add_points_discount(self, member, points):
@@ -332,6 +428,15 @@ class AccountMoveLine(models.Model):
     clinic_points_redeem_id = fields.Many2one(
         "clinic.points.move", string="Points Redemption", readonly=True, copy=False, index="btree_not_null"
     )
+    clinic_benefit_id = fields.Many2one(
+        "clinic.membership.benefit",
+        string="Member Benefit",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The tier benefit this line gives free: posting the invoice uses it, a credit note gives it back.",
+    )
     clinic_list_price = fields.Float(
         string="List Price",
         compute="_compute_clinic_list_price",
@@ -385,6 +490,7 @@ class AccountMoveLine(models.Model):
         return member.tier_id.pricelist_id
 
     def write(self, vals):
+        check_protected_fields(self, vals, LINE_PROTECTED_FIELDS)
         if not self.env.su and DISCOUNT_LINE_FIELDS & set(vals) and self.filtered("clinic_points_redeem_id"):
             raise UserError(
                 self.env._("A points discount line is worth the points redeemed: remove it to give the points back.")
@@ -395,9 +501,80 @@ class AccountMoveLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_protected_fields(self, vals, LINE_PROTECTED_FIELDS)
         if not self.env.su and any(vals.get("clinic_points_redeem_id") for vals in vals_list):
             raise UserError(self.env._("A points discount line comes from redeeming points."))
         return super().create(vals_list)
+
+    # ------------------------------------------------------------------ member benefits
+
+    def _clinic_benefit_key(self):
+        """(invoice, benefit) whose use this line records or gives back."""
+        move = self.move_id
+        return (move.reversed_entry_id.id if move.move_type == "out_refund" else move.id), self.clinic_benefit_id.id
+
+    def _clinic_benefit_target(self, planned):
+        """What this benefit line should hold in the ledger given its document's state: its quantity
+        on a posted invoice; on a posted credit note, minus what it gives back (at most what its
+        invoice still holds, ``planned`` adding this batch's rows); nothing otherwise."""
+        move = self.move_id
+        if move.state != "posted":
+            return 0
+        quantity = round(self.quantity)
+        if move.move_type == "out_invoice":
+            return quantity
+        origin = move.reversed_entry_id
+        if not origin or origin.state != "posted":
+            return 0
+        rows = (
+            self.env["clinic.benefit.move"]
+            .sudo()
+            .search(
+                [
+                    ("move_id", "in", (origin | origin.reversal_move_ids).ids),
+                    ("benefit_id", "=", self.clinic_benefit_id.id),
+                    ("move_line_id", "!=", self.id),
+                ]
+            )
+        )
+        held = sum(rows.mapped("quantity")) + planned[self._clinic_benefit_key()]
+        return -min(quantity, max(held, 0))
+
+    def _clinic_benefit_row_vals(self, delta):
+        """The benefit ledger row that moves this line's holding by ``delta``: a use of a posted invoice,
+        else a reversal, on the day of the use it reverses."""
+        move = self.move_id
+        benefit = self.clinic_benefit_id
+        Rows = self.env["clinic.benefit.move"].sudo()
+        kind = "use" if move.move_type == "out_invoice" and delta > 0 else "reversal"
+        reversed_row = Rows.browse()
+        if kind == "reversal" and (move.move_type == "out_invoice" or delta > 0):
+            sign = ">" if move.move_type == "out_invoice" else "<"
+            reversed_row = Rows.search(
+                [("move_line_id", "=", self.id), ("quantity", sign, 0)], order="id desc", limit=1
+            )
+        elif kind == "reversal":
+            reversed_row = Rows.search(
+                [("move_id", "=", move.reversed_entry_id.id), ("benefit_id", "=", benefit.id), ("kind", "=", "use")],
+                order="id desc",
+                limit=1,
+            )
+        origin = move.reversed_entry_id or move
+        day = reversed_row.date or origin.invoice_date or fields.Date.context_today(self)
+        return {
+            "partner_id": reversed_row.partner_id.id or move.commercial_partner_id.id,
+            "benefit_id": benefit.id,
+            "product_id": benefit.product_id.id,
+            "quantity": delta,
+            "kind": kind,
+            "date": day,
+            "period_start": benefit._period_bounds(day)[0],
+            "move_line_id": self.id,
+            "move_id": move.id,
+            "reversed_id": reversed_row.id,
+            "company_id": move.company_id.id,
+        }
 
     def unlink(self):
         """Removing a points discount line gives its points back."""

@@ -37,6 +37,12 @@ class ClinicMembershipTier(models.Model):
         help="Prices of this tier; members of the tier get it as their pricelist.",
     )
     benefits = fields.Html(translate=True)
+    benefit_ids = fields.One2many(
+        "clinic.membership.benefit",
+        "tier_id",
+        string="Benefit Rules",
+        help="Services the tier gives free, so many times per calendar year or month.",
+    )
     dormant_days = fields.Integer(
         default=DEFAULT_DORMANT_DAYS,
         help="A member of this tier without a visit for this many days is dormant (member segments).",

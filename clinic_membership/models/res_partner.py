@@ -1,5 +1,7 @@
 import re
+from datetime import datetime, time, timedelta
 
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -28,6 +30,7 @@ MEMBER_PROTECTED_FIELDS = (
     "points_expiry_warned_until",
     *SEGMENT_FIELDS,
     *(f"consent_{channel}_date" for channel in CONSENT_CHANNELS),
+    "clinic_marketing_withdrawn",
 )
 
 
@@ -85,6 +88,12 @@ class ResPartner(models.Model):
     points_move_ids = fields.One2many("clinic.points.move", "partner_id", string="Points Ledger")
     points_balance = fields.Integer(compute="_compute_points_balance", store=True, string="Points")
     points_expiry_warned_until = fields.Date(copy=False, readonly=True)
+    clinic_benefit_html = fields.Html(
+        string="Benefits This Period",
+        compute="_compute_clinic_benefit_html",
+        groups="clinic_membership.group_clinic_user",
+        help="The benefits of the member's tier: how many this period, used and left.",
+    )
     tier_change_ids = fields.One2many("clinic.tier.change", "partner_id", string="Tier History")
     member_card_loss_ids = fields.One2many(
         "clinic.member.card.loss",
@@ -96,6 +105,7 @@ class ResPartner(models.Model):
     consultant_id = fields.Many2one(
         "res.users",
         domain="[('share', '=', False)]",
+        tracking=True,
         help="专属顾问: the member's consultant.",
     )
     referred_by_id = fields.Many2one("res.partner", string="Referred by", index="btree_not_null", copy=False)
@@ -108,6 +118,10 @@ class ResPartner(models.Model):
     consent_phone_date = fields.Date(string="Phone Consent Date", readonly=True, copy=False)
     consent_wechat = fields.Boolean(string="WeChat Consent", copy=False)
     consent_wechat_date = fields.Date(string="WeChat Consent Date", readonly=True, copy=False)
+    # The marketing consent (privacy.consent, 营销信息) answered "no": no channel contacts her, whatever its flag.
+    clinic_marketing_withdrawn = fields.Boolean(
+        string="Marketing Consent Withdrawn", compute="_compute_clinic_marketing_withdrawn", store=True, copy=False
+    )
 
     _sql_constraints = [
         (
@@ -143,6 +157,27 @@ class ResPartner(models.Model):
         contact: not a minor."""
         birthday = self[:1].birthday
         return bool(birthday and day and birthday + relativedelta(years=18) > day)
+
+    @api.constrains("consultant_id")
+    def _check_consultant_internal(self):
+        for partner in self:
+            if partner.consultant_id.share:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a clinic employee and cannot be the consultant of %(name)s.",
+                        user=partner.consultant_id.name,
+                        name=partner.name,
+                    )
+                )
+
+    def _clinic_consultant_contact(self):
+        """How the member reaches her consultant (member card, portal): only what the consultant
+        publishes; empty when she has none or the consultant left."""
+        self.ensure_one()
+        consultant = self.sudo().consultant_id
+        if not consultant.active:
+            return {}
+        return consultant._clinic_public_contact(self.sudo().member_company_id or consultant.company_id)
 
     @api.constrains("referred_by_id")
     def _check_referrer(self):
@@ -248,7 +283,51 @@ class ResPartner(models.Model):
 
     def _clinic_has_consent(self, channel):
         self.ensure_one()
-        return self.is_member and bool(self[f"consent_{channel}"])
+        return self.is_member and bool(self[f"consent_{channel}"]) and not self.clinic_marketing_withdrawn
+
+    @api.depends("privacy_consent_ids.state", "privacy_consent_ids.accepted", "privacy_consent_ids.clinic_kind")
+    def _compute_clinic_marketing_withdrawn(self):
+        for partner in self:
+            partner.clinic_marketing_withdrawn = any(
+                c.clinic_kind == "marketing" and c.state == "answered" and not c.accepted
+                for c in partner.privacy_consent_ids
+            )
+
+    def _clinic_withdraw_channel_consents(self):
+        """The marketing consent withdrawn (个人信息保护法 art. 15): her channel consents are off at once, by
+        the write that dates them (campaigns, mailings and surveys skip her from now), and her form says so.
+        Giving the consent back turns no channel on: she chooses her channels again, each dated."""
+        labels = {
+            channel: self._fields[f"consent_{channel}"]._description_string(self.env) for channel in CONSENT_CHANNELS
+        }
+        for partner in self.sudo():
+            channels = [channel for channel in CONSENT_CHANNELS if partner[f"consent_{channel}"]]
+            if not channels:
+                continue
+            partner.write(dict.fromkeys((f"consent_{channel}" for channel in channels), False))
+            partner.message_post(
+                body=self.env._(
+                    "Marketing consent withdrawn: %(channels)s turned off.",
+                    channels=", ".join(labels[channel] for channel in channels),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _clinic_consents(self):
+        """The member's answers to her company's consents ({kind: privacy.consent}), a draft created for
+        each she was never asked (privilege raised: nobody creates consents by hand)."""
+        self.ensure_one()
+        company = self.member_company_id or self.company_id or self.env.company
+        activities = self.env["privacy.activity"]._clinic_activities(company)
+        Consent = self.env["privacy.consent"].sudo().with_context(active_test=False)
+        consents = Consent.search(
+            [("partner_id", "=", self.id), ("activity_id", "in", [a.id for a in activities.values()])]
+        )
+        missing = [a for a in activities.values() if a not in consents.activity_id]
+        if missing:
+            consents |= Consent.create([{"partner_id": self.id, "activity_id": a.id} for a in missing])
+        by_activity = {consent.activity_id: consent for consent in consents}
+        return {kind: by_activity[activity].sudo(False) for kind, activity in activities.items()}
 
     # ------------------------------------------------------------------ tiers
 
@@ -481,25 +560,6 @@ class ResPartner(models.Model):
         )
         return set(members.mapped("member_number")) | set(losses.mapped("lost_number"))
 
-    # ------------------------------------------------------------------ points
-
-    def _clinic_lock_points(self):
-        """Serialise changes to these members' points: concurrent spenders wait for each other."""
-        if self.ids:
-            self.env.cr.execute(
-                SQL("SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", self.ids)
-            )
-
-    def action_view_points(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_membership.clinic_points_move_action")
-        action["domain"] = [("partner_id", "=", self.id)]
-        action["context"] = {"default_partner_id": self.id}
-        return action
-
-    def action_print_member_card(self):
-        return self.env.ref("clinic_membership.action_report_member_card").report_action(self)
-
     # ------------------------------------------------------------------ member segments
 
     @api.model
@@ -519,5 +579,279 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_score_segments(self):
-        for company in self.env["res.company"].search([]):
+        for (company,) in self.env["clinic.membership.tier"]._read_group([], ["company_id"]):
             self._clinic_score_segments(company)
+
+    # ------------------------------------------------------------------ member benefits
+
+    def _clinic_tier_on(self, day):
+        """The tier the member held on ``day`` (in the user's time zone): her tier today and after, her
+        tier history before."""
+        self.ensure_one()
+        if day >= fields.Date.context_today(self):
+            return self.tier_id
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        day_end = tz.localize(datetime.combine(day + timedelta(days=1), time.min)).astimezone(pytz.utc)
+        Change = self.env["clinic.tier.change"].sudo()
+        changes = Change.search([("partner_id", "=", self.id)], order="date, id")
+        before = changes.filtered(lambda change: change.date < day_end.replace(tzinfo=None))
+        if before:
+            return before[-1].new_tier_id
+        return changes[:1].old_tier_id if changes else self.tier_id
+
+    def _clinic_benefit_quota(self, product, day):
+        """What the member has left of ``product`` free in the period holding ``day``: the tier she
+        holds that day sets the period's quantity; what she used in the period counts against it,
+        whichever tier she used it under. Never below zero (a downgrade can leave none)."""
+        self.ensure_one()
+        tier = self._clinic_tier_on(day).sudo()
+        benefit = tier.benefit_ids.filtered(lambda b: b.product_id == product)[:1]
+        quota = {"tier": tier, "benefit": benefit, "quantity": benefit.quantity, "used": 0, "left": 0}
+        quota["period_start"], quota["period_end"] = benefit._period_bounds(day) if benefit else (None, None)
+        if benefit:
+            quota["used"] = self.env["clinic.benefit.move"]._used(self, product, *benefit._period_bounds(day))
+            quota["left"] = max(benefit.quantity - quota["used"], 0)
+        return quota
+
+    def _clinic_benefit_balances(self, day=None):
+        """[{benefit, name, product, period, quantity, used, left, period_start, period_end}] of the
+        benefits of the member's tier on ``day`` (today by default): what the member form, her card and
+        her portal show."""
+        self.ensure_one()
+        day = day or fields.Date.context_today(self)
+        tier = self._clinic_tier_on(day).sudo()
+        periods = dict(self.env["clinic.membership.benefit"]._fields["period"]._description_selection(self.env))
+        balances = []
+        for benefit in tier.benefit_ids:
+            quota = self._clinic_benefit_quota(benefit.product_id, day)
+            balances.append(
+                {
+                    **quota,
+                    "benefit": benefit,
+                    "name": benefit.name,
+                    "product": benefit.product_id.display_name,
+                    "period": periods[benefit.period],
+                }
+            )
+        return balances
+
+    @api.depends_context("tz", "lang")
+    @api.depends("tier_id")
+    def _compute_clinic_benefit_html(self):
+        template = "clinic_membership.clinic_benefit_balance_table"
+        for partner in self:
+            balances = partner._clinic_benefit_balances() if partner.is_member and partner.id else []
+            partner.clinic_benefit_html = (
+                self.env["ir.qweb"]._render(template, {"balances": balances}) if balances else False
+            )
+
+    # ------------------------------------------------------------------ points
+
+    def _clinic_lock_points(self):
+        """Serialise changes to these members' points: concurrent spenders wait for each other."""
+        if self.ids:
+            self.env.cr.execute(
+                SQL("SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", self.ids)
+            )
+
+    def action_view_points(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_membership.clinic_points_move_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_print_member_card(self):
+        return self.env.ref("clinic_membership.action_report_member_card").report_action(self)
+
+    # ------------------------------------------------------------------ personal information (个人信息保护法)
+
+    def action_view_clinic_data_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_membership.clinic_data_request_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def _clinic_export_rows(self, records, field_names):
+        """``records`` as a list of {label: value} in the member's language, for her export file."""
+        rows = []
+        for record in records:
+            row = {}
+            for name in field_names:
+                field, value = record._fields[name], record[name]
+                if field.type in ("many2one", "many2many", "one2many"):
+                    value = ", ".join(value.mapped("display_name"))
+                elif field.type == "selection":
+                    value = dict(field._description_selection(self.env)).get(value, value or "")
+                elif field.type in ("date", "datetime"):
+                    value = fields.Date.to_string(value) if field.type == "date" else fields.Datetime.to_string(value)
+                row[field._description_string(self.env)] = value if value is not False else None
+            rows.append(row)
+        return rows
+
+    def _clinic_personal_data(self):
+        """The member's personal information, by section ({section: rows}), for her export file
+        (个人信息保护法 art. 45). Each addon adds the sections of its own models (call ``super()``)."""
+        self.ensure_one()
+        consents = [f"consent_{channel}" for channel in CONSENT_CHANNELS]
+        profile = self._clinic_export_rows(
+            self,
+            [
+                "name",
+                "phone",
+                "mobile",
+                "email",
+                "street",
+                "city",
+                "zip",
+                "country_id",
+                "birthday",
+                "member_number",
+                "member_since",
+                "member_left_date",
+                "tier_id",
+                "consultant_id",
+                *consents,
+                *(f"{consent}_date" for consent in consents),
+            ],
+        )
+        return {
+            "profile": profile[0],
+            "points_ledger": self._clinic_export_rows(
+                self.env["clinic.points.move"].search([("partner_id", "=", self.id)], order="date, id"),
+                ["date", "move_type", "points", "source_ref", "expiry_date", "discount_amount"],
+            ),
+            "tier_changes": self._clinic_export_rows(
+                self.env["clinic.tier.change"].search([("partner_id", "=", self.id)], order="date, id"),
+                ["date", "old_tier_id", "new_tier_id", "reason", "qualifying_spend"],
+            ),
+            "benefit_uses": self._clinic_export_rows(
+                self.env["clinic.benefit.move"].search([("partner_id", "=", self.id)], order="date, id"),
+                ["date", "benefit_id", "product_id", "quantity", "kind", "move_id"],
+            ),
+            "lost_cards": self._clinic_export_rows(
+                self.env["clinic.member.card.loss"].search([("partner_id", "=", self.id)], order="date, id"),
+                ["lost_number", "date", "new_number", "channel"],
+            ),
+            "consents": self._clinic_export_rows(
+                self.env["privacy.consent"]
+                .with_context(active_test=False)
+                .search([("partner_id", "=", self.id)], order="id"),
+                ["activity_id", "state", "accepted", "clinic_date_answered", "clinic_channel", "clinic_text_version"],
+            ),
+            "personal_information_requests": self._clinic_export_rows(
+                self.env["clinic.data.request"].search([("partner_id", "=", self.id)], order="date_requested, id"),
+                ["name", "kind", "channel", "date_requested", "state"],
+            ),
+        }
+
+    def _clinic_anonymise_blockers(self):
+        """What the clinic still owes the member, as sentences: her personal information is not erased
+        before it is settled (each addon adds its own; empty: nothing owed)."""
+        self.ensure_one()
+        return []
+
+    def _clinic_check_can_anonymise(self):
+        self.ensure_one()
+        blockers = self._clinic_anonymise_blockers()
+        if blockers:
+            raise UserError(
+                self.env._(
+                    "The personal information of %(name)s cannot be erased yet, the clinic still owes her:\n"
+                    "%(blockers)s\nSettle this first, then process the request again.",
+                    name=self.name,
+                    blockers="\n".join(f"- {blocker}" for blocker in blockers),
+                )
+            )
+
+    def _clinic_anonymised_name(self):
+        self.ensure_one()
+        # in her language, as her name was written (已注销会员 M000123 for a Chinese member)
+        env = self.with_context(lang=self.lang or self.env.lang).env
+        return env._("Erased member %(number)s", number=self.member_number or self.id)
+
+    def _clinic_anonymise(self):
+        """Erase the member's personal information (个人信息保护法 art. 47), privilege raised by the caller.
+
+        Her contact stays (active), under a name that identifies nobody, so that her invoices, payments,
+        ledgers and signed contracts, which the law requires the clinic to keep, still point to one
+        partner and reconcile. Each addon clears the personal information of its own models (call
+        ``super()``). Messages on her contact are deleted; elsewhere her name, phones and email are
+        replaced in messages and tracked values (the documents themselves are kept).
+        """
+        self.ensure_one()
+        redacted = self._clinic_redacted_texts()
+        partner = self.with_context(tracking_disable=True, mail_notrack=True)
+        if partner.is_member:
+            partner._clinic_set_tier(self.env["clinic.membership.tier"], "leave")
+            partner.write({"is_member": False, "member_left_date": fields.Date.context_today(self)})
+        # her invoices and credit notes are kept as they were issued, with the name they bear
+        moves = self.env["account.move"].sudo().search([("commercial_partner_id", "=", self.id)])
+        with self.env.protecting([moves._fields["invoice_partner_display_name"]], moves):
+            partner._clinic_write_anonymous()
+        for user in partner.with_context(active_test=False).user_ids:
+            user.write({"active": False, "login": f"erased-{self.id}-{user.id}", "signature": False})
+        self.env["ir.attachment"].search([("res_model", "=", "res.partner"), ("res_id", "=", self.id)]).unlink()
+        self.env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "=", self.id)]).unlink()
+        # her answers stay (what she agreed to, and when), the address and browser they came from go
+        self.env["privacy.consent"].with_context(active_test=False).search([("partner_id", "=", self.id)]).write(
+            {"last_metadata": False}
+        )
+        self._clinic_redact(redacted)
+        return True
+
+    def _clinic_write_anonymous(self):
+        self.write(
+            {
+                "name": self._clinic_anonymised_name(),
+                **dict.fromkeys(
+                    ("phone", "mobile", "email", "street", "street2", "city", "zip", "state_id", "country_id"),
+                    False,
+                ),
+                **dict.fromkeys(("birthday", "comment", "image_1920", "website", "function", "title", "vat"), False),
+                **dict.fromkeys(("ref", "referred_by_id"), False),
+                **dict.fromkeys((f"consent_{channel}" for channel in CONSENT_CHANNELS), False),
+            }
+        )
+
+    def _clinic_redacted_texts(self):
+        """{text: replacement} of the member's identifying texts, replaced where they are not kept."""
+        self.ensure_one()
+        texts = {self.name: self._clinic_anonymised_name()}
+        for value in (self.phone, self.mobile, self.email):
+            if value:
+                texts[value] = "***"
+        return {text: replacement for text, replacement in texts.items() if text and len(text.strip()) >= 2}
+
+    def _clinic_redacted_columns(self):
+        """(table, column) of logs and messages where her name, phones and email are replaced on
+        erasure; the accounting documents and signed contracts are not listed: they are kept."""
+        return [
+            ("mail_message", "body"),
+            ("mail_message", "subject"),
+            ("mail_message", "record_name"),
+            ("mail_message", "email_from"),
+            ("mail_tracking_value", "old_value_char"),
+            ("mail_tracking_value", "new_value_char"),
+            ("mail_mail", "body_html"),
+            ("mail_mail", "email_to"),
+            ("mail_activity", "summary"),
+            ("mail_activity", "note"),
+        ]
+
+    def _clinic_redact(self, texts):
+        self.env.flush_all()
+        for table, column in self._clinic_redacted_columns():
+            for text, replacement in texts.items():
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE %(table)s SET %(column)s = replace(%(column)s, %(text)s, %(replacement)s) "
+                        "WHERE strpos(%(column)s, %(text)s) > 0",
+                        table=SQL.identifier(table),
+                        column=SQL.identifier(column),
+                        text=text,
+                        replacement=replacement,
+                    )
+                )
+        self.env.invalidate_all()

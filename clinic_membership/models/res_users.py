@@ -1,8 +1,50 @@
+import re
+
 from odoo import fields, models
+
+# What a consultant publishes to her members (member card, portal); she edits it in her preferences.
+CLINIC_CONTACT_FIELDS = ["clinic_contact_phone", "clinic_contact_wechat"]
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    clinic_contact_phone = fields.Char(
+        help="The phone your members call you on, shown on their member card and portal page (your work phone, "
+        "not a private one). Empty: they are shown the clinic's phone.",
+    )
+    clinic_contact_wechat = fields.Char(
+        string="Clinic WeChat ID",
+        help="The WeChat ID your members add to reach you, shown on their member card and portal page.",
+    )
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return super().SELF_READABLE_FIELDS + CLINIC_CONTACT_FIELDS
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        return super().SELF_WRITEABLE_FIELDS + CLINIC_CONTACT_FIELDS
+
+    def _clinic_public_contact(self, company):
+        """What a member is shown of her consultant: the name, and the ways to reach her that she
+        publishes (the clinic's phone when she gave none), with a ``tel:`` link; nothing else."""
+        self.ensure_one()
+        user = self.sudo()
+        phone = (user.clinic_contact_phone or "").strip()
+        wechat = (user.clinic_contact_wechat or "").strip()
+        clinic_phone = not phone
+        if clinic_phone:
+            phone = (company.sudo().phone or "").strip()
+        dial = re.sub(r"(?!^\+)\D", "", phone)
+        return {
+            "name": user.name,
+            "phone": phone,
+            "phone_href": f"tel:{dial}" if dial.lstrip("+") else "",
+            "clinic_phone": clinic_phone,
+            "wechat": wechat,
+            "email": user.email or "",
+        }
 
     clinic_is_practitioner = fields.Boolean(
         string="Gives Treatments",

@@ -5,6 +5,7 @@ from . import test_points_ledger
 from . import test_tier_evaluation
 from . import test_member_card
 from . import test_portal
+from . import test_consultant_contact
 from . import test_ui
 from . import test_hostile_points
 from . import test_tier_prices
@@ -12,5 +13,8 @@ from . import test_duplicate
 from . import test_member_correction
 from . import test_member_card_loss
 from . import test_report_pdf
+from . import test_benefit
 from . import test_points_liability
 from . import test_member_segments
+from . import test_data_request
+from . import test_consent

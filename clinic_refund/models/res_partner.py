@@ -123,3 +123,108 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    # ------------------------------------------------------------------ personal information (个人信息保护法)
+
+    def _clinic_personal_data(self):
+        """Her prepaid contracts with their stored-value rows and packages, and her refund requests."""
+        data = super()._clinic_personal_data()
+        contracts = self.env["clinic.prepaid.contract"].search([("partner_id", "=", self.id)], order="id")
+        data["prepaid_contracts"] = [
+            {
+                **self._clinic_export_rows(
+                    contract,
+                    [
+                        "name",
+                        "state",
+                        "date_signed",
+                        "signed_by",
+                        "signed_sha256",
+                        "amount_principal",
+                        "amount_bonus",
+                        "balance_principal",
+                        "balance_bonus",
+                    ],
+                )[0],
+                "stored_value_rows": self._clinic_export_rows(
+                    contract.move_ids.filtered(lambda row: row.partner_id == self).sorted(
+                        lambda row: (row.date, row.id)
+                    ),
+                    ["name", "date", "move_type", "amount_principal", "amount_bonus", "invoice_id", "sessions"],
+                ),
+                "packages": self._clinic_export_rows(
+                    contract.package_line_ids,
+                    [
+                        "package_id",
+                        "sessions_total",
+                        "sessions_used",
+                        "sessions_remaining",
+                        "price_total",
+                        "date_expiry",
+                    ],
+                ),
+            }
+            for contract in contracts
+        ]
+        data["refund_requests"] = self._clinic_export_rows(
+            self.env["clinic.refund.request"].search([("partner_id", "=", self.id)], order="id"),
+            [
+                "name",
+                "contract_id",
+                "request_date",
+                "reason",
+                "description",
+                "state",
+                "amount_refundable",
+                "fee_amount",
+            ],
+        )
+        return data
+
+    def _clinic_anonymise_blockers(self):
+        """An open refund, stored value left or package sessions left: the clinic still owes her."""
+        blockers = super()._clinic_anonymise_blockers()
+        contracts = self.env["clinic.prepaid.contract"].sudo().search([("partner_id", "=", self.id)])
+        for contract in contracts.filtered("open_refund_request_id"):
+            blockers.append(
+                self.env._(
+                    "refund request %(request)s of contract %(contract)s is under way: pay, reject or cancel it;",
+                    request=contract.open_refund_request_id.name,
+                    contract=contract.name,
+                )
+            )
+        for contract in contracts:
+            if contract.currency_id.compare_amounts(contract.balance_principal + contract.balance_bonus, 0) > 0:
+                blockers.append(
+                    self.env._(
+                        "contract %(contract)s still holds %(principal)s of principal and %(bonus)s of bonus: refund "
+                        "or close it;",
+                        contract=contract.name,
+                        principal=contract.balance_principal,
+                        bonus=contract.balance_bonus,
+                    )
+                )
+        for line in contracts.filtered(lambda c: c.state == "active").package_line_ids:
+            if line.sessions_remaining > 0:
+                blockers.append(
+                    self.env._(
+                        "%(sessions)s sessions of %(package)s are left on contract %(contract)s: redeem or refund "
+                        "them;",
+                        sessions=line.sessions_remaining,
+                        package=line.package_id.name,
+                        contract=line.contract_id.name,
+                    )
+                )
+        return blockers
+
+    def _clinic_anonymise(self):
+        """Kept: contracts with their signed files, signer names and SHA-256, the stored-value ledger,
+        refund requests with their amounts and evidence (accounting documents). Cleared: the free
+        text she or the desk wrote about her (a refund request's description, a contract's note)."""
+        result = super()._clinic_anonymise()
+        self.env["clinic.refund.request"].sudo().search([("partner_id", "=", self.id)]).write({"description": False})
+        contracts = self.env["clinic.prepaid.contract"].sudo().search([("partner_id", "=", self.id)])
+        contracts.write({"note": False})
+        # the desk's upload screens of her scans (transient: they would go at the next vacuum)
+        self.env["clinic.contract.scan.upload"].sudo().search([("contract_id", "in", contracts.ids)]).unlink()
+        return result

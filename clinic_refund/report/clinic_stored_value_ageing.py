@@ -36,7 +36,7 @@ class ClinicStoredValueAgeing(models.Model):
         "clinic.prepaid.contract": ["partner_id"],
     }
 
-    contract_id = fields.Many2one("clinic.prepaid.contract", string="Contract", readonly=True)
+    contract_id = fields.Many2one("clinic.prepaid.contract", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Member", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)

@@ -32,5 +32,7 @@ from . import test_prepaid_law_2025
 from . import test_sign_on_phone
 from . import test_contract_transfer
 from . import test_unlimited_plan
+from . import test_checkout_benefit
 from . import test_stored_value_ageing
 from . import test_member_report
+from . import test_data_request_refund

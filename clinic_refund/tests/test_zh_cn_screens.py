@@ -94,3 +94,12 @@ class TestMemberFormInChinese(StoredValueCase, HttpCase):
             ready=f"(window.clinicMemberExpected = {json.dumps(expected)}) "
             "&& odoo.isTourReady('clinic_member_form_tour')",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestManagerReportsInChinese(StoredValueCase, HttpCase):
+    def test_the_manager_reads_segments_and_liabilities_in_chinese(self):
+        self.activate_zh_cn()
+        self.env["res.partner"]._clinic_score_segments(self.company)
+        user = new_test_user(self.env, "zh_report_manager", name="经理报表", lang="zh_CN", groups=GROUPS["manager"])
+        self.start_tour("/odoo", "clinic_manager_reports_tour", login=user.login)

@@ -191,8 +191,32 @@ class ClinicCheckout(models.TransientModel):
             self._register_rest(invoice)
         return invoice._get_records_action()
 
+    def _benefit_allocation(self):
+        """{line: (benefit, free quantity)}: what the member's tier benefits give free today, to the lines
+        in their order, never more than she has left (read again when the invoice is posted, under her lock)."""
+        self.ensure_one()
+        member = self.partner_id.commercial_partner_id
+        if not member.is_member or member.member_company_id != self.company_id:
+            return {}
+        today = fields.Date.context_today(self)
+        left = {}
+        allocation = {}
+        for line in self.line_ids.filtered(lambda line: line.product_id and line.quantity > 0):
+            if line.product_id not in left:
+                quota = member._clinic_benefit_quota(line.product_id, today)
+                left[line.product_id] = (quota["benefit"], quota["left"])
+            benefit, available = left[line.product_id]
+            free = min(available, int(line.quantity))
+            if free > 0:
+                allocation[line] = (benefit, free)
+                left[line.product_id] = (benefit, available - free)
+        return allocation
+
     def _create_invoice(self):
-        return self.env["account.move"].create(
+        """The invoice of the lines: what a benefit gives free on its own line at 0.00 naming the benefit
+        (computed here again, never taken from the screen), the rest at the line's price."""
+        allocation = self._benefit_allocation()
+        invoice = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",
                 "partner_id": self.partner_id.id,
@@ -200,12 +224,22 @@ class ClinicCheckout(models.TransientModel):
                 "invoice_date": fields.Date.context_today(self),
                 "invoice_line_ids": [
                     fields.Command.create(
-                        {"product_id": line.product_id.id, "quantity": line.quantity, "price_unit": line.price_unit}
+                        {
+                            "product_id": line.product_id.id,
+                            "quantity": line.quantity - allocation.get(line, (None, 0))[1],
+                            "price_unit": line.price_unit,
+                            "sequence": 10 * index,
+                        }
                     )
-                    for line in self.line_ids
+                    for index, line in enumerate(self.line_ids, start=1)
+                    if line.quantity > allocation.get(line, (None, 0))[1]
                 ],
             }
         )
+        for index, line in enumerate(self.line_ids, start=1):
+            if line in allocation:
+                invoice._clinic_add_benefit_line(line.product_id, allocation[line][1], sequence=10 * index - 5)
+        return invoice
 
     def _register_rest(self, invoice):
         self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(

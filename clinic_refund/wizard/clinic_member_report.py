@@ -1,5 +1,6 @@
 from odoo import models
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 from ..report.clinic_stored_value_ageing import AGE_BUCKETS
 
@@ -50,7 +51,7 @@ class ClinicMemberReport(models.TransientModel):
             "total": [self.env._("Total"), *(sum(row[index] for row in rows) for index in (1, 2, 3))],
             "note": self.env._(
                 "The principal adds up to the stored-value liability account in the general ledger: %(gl)s.",
-                gl=f"{gl:,.2f}",
+                gl=formatLang(self.env, gl, currency_obj=currency),
             ),
             "gl": gl,
         }

@@ -157,3 +157,33 @@ class TestCheckoutTour(StoredValueCase, HttpCase):
         cash = payments.filtered(lambda payment: payment.journal_id == self.cash_journal)
         self.assertEqual(cash.mapped("amount"), [1400.0], "the rest in cash")
         self.assertEqual(member.points_balance, points_before - 30000 + invoice.clinic_points_earned)
+
+    def test_free_consultation_checked_out_for_nothing_in_chinese(self):
+        """A 金卡 member's consultation, one of the four free a year her tier gives, is checked out for 0.00."""
+        self.activate_zh_cn()
+        self.env["utm.campaign"].search([("clinic_campaign_type", "!=", False)]).write({"active": False})
+        frontdesk = new_test_user(
+            self.env,
+            "free_tour_frontdesk",
+            name="李前台",
+            lang="zh_CN",
+            groups="base.group_user,base.group_partner_manager,clinic_membership.group_clinic_user,"
+            "account.group_account_invoice",
+        )
+        gold = self.env.ref("clinic_membership.tier_gold")
+        consultation = self.env["product.product"].create(
+            {"name": "面诊咨询测试", "type": "service", "list_price": 300.0, "taxes_id": [Command.clear()]}
+        )
+        gold.benefit_ids = [Command.create({"name": "免费面诊", "product_id": consultation.id, "quantity": 4})]
+        member = self.env["res.partner"].create({"name": "钱免费", "phone": "+86 137 0000 3333"})
+        member.action_enrol_member()
+        member._clinic_set_tier(gold, "manual")
+        self.start_tour(
+            "/odoo/action-clinic_membership.res_partner_action_clinic_member",
+            "clinic_checkout_free_consultation_tour",
+            login=frontdesk.login,
+        )
+        invoice = self.env["account.move"].search([("partner_id", "=", member.id), ("state", "=", "posted")])
+        self.assertEqual(invoice.amount_total, 0.0)
+        self.assertEqual(invoice.invoice_line_ids.clinic_benefit_id.product_id, consultation)
+        self.assertEqual(member._clinic_benefit_quota(consultation, invoice.invoice_date)["left"], 3)

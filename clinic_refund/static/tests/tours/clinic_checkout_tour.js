@@ -105,3 +105,33 @@ registry.category("web_tour.tours").add("clinic_checkout_mixed_tour", {
         chineseScreen("The paid invoice", ".o_form_view .ribbon:visible"),
     ],
 });
+
+// Data is created by clinic_refund/tests/test_ui.py: 金卡会员 "钱免费" (phone +86 137 0000 3333), whose
+// tier gives 4 free consultations a year, none used; the desk checks her consultation out for 0.00.
+registry.category("web_tour.tours").add("clinic_checkout_free_consultation_tour", {
+    steps: () => [
+        startCounting(),
+        typeIn("Type the phone number as the member says it", ".o_searchview_input", "13700003333"),
+        {
+            content: "Search",
+            trigger: ".o_searchview_input",
+            run: "press Enter",
+        },
+        click("Check the member out from her card", ".o_kanban_record:contains(钱免费) button[name=action_clinic_checkout]"),
+        click("Add today's consultation", ".modal .o_field_x2many_list_row_add a"),
+        typeIn("Type it", ".modal .o_selected_row .o_field_widget[name=product_id] input", "面诊"),
+        click("Choose it", ".o-autocomplete--dropdown-item:contains(面诊咨询测试)"),
+        {
+            content: "The consultation is her tier's benefit, free",
+            trigger: ".modal .o_field_widget[name=benefit_label]:contains(金卡)",
+        },
+        chineseScreen("The free consultation", ".modal .o_field_widget[name=amount_total]:contains(0.00)"),
+        click("Confirm the checkout", ".modal button[name=action_confirm]"),
+        {
+            content: "The invoice of 0.00, paid",
+            trigger: ".o_form_view .ribbon:visible",
+        },
+        atMostClicks(4, "Checkout of a free consultation"),
+        chineseScreen("The invoice of the free consultation", ".o_form_view .ribbon:visible"),
+    ],
+});

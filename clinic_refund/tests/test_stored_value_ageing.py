@@ -37,7 +37,9 @@ class TestStoredValueAgeing(StoredValueCase):
         by_age = dict(
             Ageing._read_group([("company_id", "=", self.company.id)], ["age_bucket"], ["balance_principal:sum"])
         )
-        report = self.assertReconciled()
+        # the ledger as it stands: every row, also those dated in a time zone already past midnight
+        latest = max(self.env["clinic.stored.value.move"].search([]).mapped("date"))
+        report = self.assertReconciled(date=max(latest, self.today))
         for ledger in ("subledger", "gl"):
             self.assertTrue(
                 self.currency.is_zero(sum(by_age.values()) - sum(row[ledger] for row in report)),

@@ -1,7 +1,7 @@
 """Load test: concurrent payments from stored value over JSON-RPC against a multi-worker Odoo.
 
 The test commits members with stored value, starts Odoo itself with ``--workers`` on a free
-loopback port, and fires ``CLINIC_LOAD_ATTEMPTS`` (default 500 in CI) payments of 1.00 from
+loopback port, and fires ``CLINIC_LOAD_ATTEMPTS`` (default 240 in CI) payments of 1.00 from
 ``CLINIC_LOAD_CLIENTS`` (default 16) client threads at once, the front desk's own calls (create
 the payment wizard, confirm it). Every attempt either pays or gets a clean refusal; no balance
 goes below zero, no invoice is overpaid, and the GL equals the sub-ledger afterwards. It prints
@@ -30,7 +30,7 @@ from wallets import commit_wallets, delete_wallets, ledger_state, superuser_env
 import odoo
 from odoo.tests import TransactionCase, tagged
 
-ATTEMPTS = int(os.environ.get("CLINIC_LOAD_ATTEMPTS", "400"))
+ATTEMPTS = int(os.environ.get("CLINIC_LOAD_ATTEMPTS", "240"))
 CLIENTS = int(os.environ.get("CLINIC_LOAD_CLIENTS", "16"))
 WORKERS = int(os.environ.get("CLINIC_LOAD_WORKERS", "4"))
 WALLETS = 10

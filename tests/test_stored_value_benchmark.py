@@ -1,6 +1,6 @@
 """Benchmark of the stored-value flows (prints figures; asserts results, never times).
 
-CLINIC_BENCH_SV_MEMBERS changes the number of members (default 50): each signs a contract with
+CLINIC_BENCH_SV_MEMBERS changes the number of members (default 25 in CI): each signs a contract with
 cash value and a treatment package, tops up, pays two invoices from stored value and redeems a
 session of the package; then the reconciliation report runs over all of them.
 """
@@ -13,7 +13,7 @@ from figures import record_figure
 from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
 
-MEMBERS = int(os.environ.get("CLINIC_BENCH_SV_MEMBERS", "50"))
+MEMBERS = int(os.environ.get("CLINIC_BENCH_SV_MEMBERS", "25"))
 
 
 @tagged("post_install", "-at_install")

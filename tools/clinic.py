@@ -723,6 +723,7 @@ def run_pytest(conf, dbname):
         str(ROOT / "tests"),
         f"--odoo-config={conf}",
         f"--odoo-database={dbname}",
+        "--durations=12",  # where CI's minutes go
     ]
     say("running the cross-addon scenarios with pytest-odoo")
     tail = ""

@@ -3,7 +3,7 @@
 The same number of draft invoices is posted in one ``action_post`` for members (the suite's hooks earn
 points at the tier's rate with the campaign multipliers, refresh the spend and upgrade) and for
 clients who are not members (what Odoo does; the suite's hooks find nothing to do).
-CLINIC_BENCH_POSTING_INVOICES changes the size (default 300 in CI).
+CLINIC_BENCH_POSTING_INVOICES changes the size (default 150 in CI).
 """
 
 import os
@@ -14,7 +14,7 @@ from figures import record_figure
 from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
 
-INVOICES = int(os.environ.get("CLINIC_BENCH_POSTING_INVOICES", "300"))
+INVOICES = int(os.environ.get("CLINIC_BENCH_POSTING_INVOICES", "150"))
 
 
 @tagged("post_install", "-at_install")

@@ -1,4 +1,7 @@
 import operator
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -51,7 +54,15 @@ class ResPartner(models.Model):
     clinic_emergency_open_count = fields.Integer(
         string="Open Emergencies",
         compute="_compute_clinic_emergency_open_count",
+        search="_search_clinic_emergency_open_count",
         groups="clinic_membership.group_clinic_user",
+    )
+    clinic_booking_today_count = fields.Integer(
+        string="Bookings Today",
+        compute="_compute_clinic_booking_today_count",
+        search="_search_clinic_booking_today_count",
+        groups="clinic_membership.group_clinic_user",
+        help="Her bookings starting today (the user's day), not cancelled.",
     )
 
     def action_enrol_member(self):
@@ -176,13 +187,46 @@ class ResPartner(models.Model):
             "clinic_open_followup_count", "clinic.followup.task", [("state", "=", "planned")], operator, value
         )
 
-    def _clinic_search_count(self, field_name, model, domain, operator, value):
+    def _search_clinic_emergency_open_count(self, operator, value):
+        return self._clinic_search_count(
+            "clinic_emergency_open_count", "clinic.emergency", [("state", "in", OPEN_STATES)], operator, value
+        )
+
+    @api.model
+    def _clinic_bookings_today_domain(self):
+        """Bookings starting today, in the user's time zone, not cancelled."""
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        today = fields.Date.context_today(self)
+        start = tz.localize(datetime.combine(today, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+        return [("start", ">=", start), ("start", "<", start + timedelta(days=1)), ("state", "!=", "canceled")]
+
+    @api.depends_context("tz")
+    def _compute_clinic_booking_today_count(self):
+        counts = dict(
+            self.env["resource.booking"]._read_group(
+                [*self._clinic_bookings_today_domain(), ("partner_ids", "in", self.ids)], ["partner_ids"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.clinic_booking_today_count = counts.get(partner._origin, 0)
+
+    def _search_clinic_booking_today_count(self, operator, value):
+        return self._clinic_search_count(
+            "clinic_booking_today_count",
+            "resource.booking",
+            self._clinic_bookings_today_domain(),
+            operator,
+            value,
+            partner_field="partner_ids",
+        )
+
+    def _clinic_search_count(self, field_name, model, domain, operator, value, *, partner_field="partner_id"):
         """The partners whose count of ``model`` records matching ``domain`` compares to ``value``:
         the counts come from one grouped query."""
         if operator not in COUNT_OPERATORS or isinstance(value, bool) or not isinstance(value, int):
             raise self._clinic_unsupported_search(field_name, operator)
         compare = COUNT_OPERATORS[operator]
-        counts = self.env[model]._read_group([*domain, ("partner_id", "!=", False)], ["partner_id"], ["__count"])
+        counts = self.env[model]._read_group([*domain, (partner_field, "!=", False)], [partner_field], ["__count"])
         if compare(0, value):  # partners without any record match: exclude those that do not
             return [("id", "not in", [partner.id for partner, count in counts if not compare(count, value)])]
         return [("id", "in", [partner.id for partner, count in counts if compare(count, value)])]

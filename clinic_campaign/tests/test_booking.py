@@ -352,3 +352,17 @@ class TestBookingPortal(HttpCase, BookingCase):
         booking = self.Booking.search([("partner_ids", "in", self.regular.ids)])
         self.assertEqual(booking.state, "confirmed")
         self.assertIn(self.doctor.partner_id, booking.meeting_id.partner_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestMyMembersBookings(BookingCase):
+    def test_my_members_shows_and_filters_todays_bookings(self):
+        with freeze_time(utc(MONDAY - timedelta(hours=2))):
+            self.desk_book(self.regular, MONDAY)
+            self.desk_book(self.diamond, MONDAY + timedelta(days=1))
+            Partner = self.env["res.partner"].with_user(self.frontdesk).with_context(tz="Asia/Shanghai")
+            members = Partner.browse((self.regular | self.diamond).ids)
+            self.assertEqual(members.mapped("clinic_booking_today_count"), [1, 0])
+            self.assertEqual(
+                Partner.search([("id", "in", members.ids), ("clinic_booking_today_count", ">", 0)]), self.regular
+            )

@@ -15,6 +15,8 @@ class ClinicMembershipBenefit(models.Model):
 
     _name = "clinic.membership.benefit"
     _inherit = ["clinic.guarded.mixin"]
+    # its company is its tier's: written through the related field, it would move the tier
+    _clinic_protected_fields = ("company_id",)
     _description = "Membership Tier Benefit"
     _order = "tier_id, sequence, id"
 

@@ -217,3 +217,16 @@ class TestBenefit(ClinicMembershipCase):
             self.gold_consultation.with_user(self.frontdesk).write({"quantity": 99})
         self.assertFalse(Benefit.search([("tier_id", "=", self.tier_silver.id), ("name", "=", "Bad")]))
         self.assertEqual(self.gold_consultation.quantity, 4)
+
+
+@tagged("post_install", "-at_install")
+class TestBenefitCompany(ClinicMembershipCase):
+    def test_a_benefit_never_moves_its_tier_to_another_company(self):
+        other = self.env["res.company"].create({"name": "另一家诊所"})
+        self.manager.company_ids = [Command.link(other.id)]
+        benefit = self.env["clinic.membership.benefit"].create(
+            {"tier_id": self.tier_gold.id, "name": "免费面诊", "product_id": self.treatment.id, "quantity": 2}
+        )
+        with self.assertRaises(UserError):
+            benefit.with_user(self.manager).write({"company_id": other.id})
+        self.assertEqual(self.tier_gold.company_id, self.company)

@@ -56,6 +56,8 @@ class ClinicMemberReport(models.TransientModel):
             or user.has_group("clinic_membership.group_clinic_accountant")
         ):
             raise AccessError(self.env._("Only a Clinic Manager or Accountant prints the monthly member report."))
+        if self.company_id not in user.company_ids:  # its figures are read with privilege raised
+            raise AccessError(self.env._("You can only report on the companies you belong to."))
 
     def _file_name(self, extension):
         return self.env._("Member Report %(month)s.%(ext)s", month=self._period()[0].strftime("%Y-%m"), ext=extension)

@@ -46,6 +46,15 @@ class TestMemberReport(StoredValueCase):
             sheets = [name for name in workbook.namelist() if name.startswith("xl/worksheets/sheet")]
             self.assertEqual(len(sheets), len(sections), "one sheet per section")
 
+    def test_no_report_on_another_company(self):
+        other = self.env["res.company"].create({"name": "别家诊所"})
+        report = self.env["clinic.member.report"].with_user(self.manager).create({"month": self.today})
+        report.sudo().company_id = other
+        for action in ("action_print_pdf", "action_export_xlsx"):
+            with self.assertRaises(AccessError):
+                getattr(report.with_user(self.manager), action)()
+        self.assertFalse(self.env["ir.attachment"].search([("res_model", "=", "clinic.member.report")]))
+
     def test_front_desk_cannot_print_it(self):
         with self.assertRaises(AccessError):
             self.env["clinic.member.report"].with_user(self.frontdesk).create({"month": self.today})

@@ -15,6 +15,7 @@
         "mass_mailing",
         "utm",
         "resource_booking",
+        "auditlog",
     ],
     "data": [
         "security/clinic_campaign_security.xml",
@@ -25,6 +26,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/clinic_membership_tier_data.xml",
+        "data/auditlog_rule_data.xml",
         "views/utm_campaign_views.xml",
         "views/clinic_campaign_grant_views.xml",
         "views/event_event_views.xml",
@@ -35,10 +37,12 @@
         "views/clinic_duty_roster_views.xml",
         "views/clinic_emergency_views.xml",
         "views/clinic_emergency_portal_templates.xml",
+        "wizard/clinic_emergency_call_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/resource_booking_views.xml",
         "views/resource_booking_portal_templates.xml",
+        "views/auditlog_log_views.xml",
         "views/clinic_campaign_menus.xml",
     ],
     "demo": [

@@ -1,3 +1,4 @@
+from . import clinic_health_record_mixin
 from . import utm_campaign
 from . import clinic_campaign_grant
 from . import clinic_membership_tier
@@ -21,3 +22,6 @@ from . import clinic_duty_roster
 from . import clinic_emergency
 from . import resource_booking_type
 from . import resource_booking
+from . import auditlog_log
+from . import auditlog_rule
+from . import survey_user_input_line

@@ -44,7 +44,7 @@ class ClinicEmergency(models.Model):
     """
 
     _name = "clinic.emergency"
-    _inherit = ["clinic.guarded.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["clinic.guarded.mixin", "clinic.health.record.mixin", "mail.thread", "mail.activity.mixin"]
     _description = "Emergency"
     _order = "date_reported desc, id desc"
     _clinic_user_fields = EMERGENCY_USER_FIELDS
@@ -311,13 +311,9 @@ class ClinicEmergency(models.Model):
                 partner_ids=managers.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
+        # her history is read at the front desk: the case's content stays on the case
         self.partner_id._message_log(
-            body=self.env._(
-                "Urgent case %(case)s opened (%(channel)s): %(description)s",
-                case=self.name,
-                channel=channel,
-                description=self.description,
-            )
+            body=self.env._("Urgent case %(case)s opened (%(channel)s).", case=self.name, channel=channel)
         )
 
     # ------------------------------------------------------------------ who answers
@@ -437,12 +433,7 @@ class ClinicEmergency(models.Model):
             case._action_write(vals)
             case._clinic_done_activities(self.env._("Resolved by %s", user.name))
             case.partner_id.sudo()._message_log(
-                body=self.env._(
-                    "Urgent case %(case)s resolved by %(user)s: %(resolution)s",
-                    case=case.name,
-                    user=user.name,
-                    resolution=case.resolution,
-                )
+                body=self.env._("Urgent case %(case)s resolved by %(user)s.", case=case.name, user=user.name)
             )
 
     def action_cancel(self):

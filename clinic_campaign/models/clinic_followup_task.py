@@ -10,7 +10,7 @@ class ClinicFollowupTask(models.Model):
     """One step of a follow-up plan scheduled for a member after an invoiced procedure."""
 
     _name = "clinic.followup.task"
-    _inherit = ["clinic.guarded.mixin"]
+    _inherit = ["clinic.guarded.mixin", "clinic.health.record.mixin"]
     _clinic_user_fields = ("name", "user_id", "date_due")  # the schedule is the plan's; its state moves by actions
     _description = "Scheduled Follow-up"
     _order = "date_due, id"

@@ -48,14 +48,20 @@ class ResPartner(models.Model):
         string="Open Follow-ups",
         compute="_compute_clinic_open_followup_count",
         search="_search_clinic_open_followup_count",
-        groups="clinic_membership.group_clinic_user",
+        groups="clinic_membership.group_clinic_health_own",
     )
     # the emergency line (clinic.emergency): the member's cases not resolved or cancelled yet
     clinic_emergency_open_count = fields.Integer(
         string="Open Emergencies",
         compute="_compute_clinic_emergency_open_count",
         search="_search_clinic_emergency_open_count",
-        groups="clinic_membership.group_clinic_user",
+        groups="clinic_membership.group_clinic_health_own",
+    )
+    # who opened her health records (auditlog.log, read logs of data/auditlog_rule_data.xml)
+    clinic_access_log_count = fields.Integer(
+        string="Health Record Accesses",
+        compute="_compute_clinic_access_log_count",
+        groups="clinic_membership.group_clinic_health_all",
     )
     clinic_booking_today_count = fields.Integer(
         string="Bookings Today",
@@ -174,6 +180,21 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.clinic_emergency_open_count = counts.get(partner._origin, 0)
+
+    def _compute_clinic_access_log_count(self):
+        counts = dict(
+            self.env["auditlog.log"]._read_group(
+                [("clinic_partner_id", "in", self.ids)], ["clinic_partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.clinic_access_log_count = counts.get(partner._origin, 0)
+
+    def action_view_clinic_access_log(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_campaign.auditlog_log_action_clinic_access")
+        action["domain"] = [("clinic_partner_id", "=", self.commercial_partner_id.id)]
+        return action
 
     def action_view_clinic_emergencies(self):
         self.ensure_one()
@@ -393,7 +414,15 @@ class ResPartner(models.Model):
         cases.with_context(tracking_disable=True).write(
             {"description": self.env._("Erased at the member's request."), "photo": False, "resolution": False}
         )
+        self._clinic_rename_access_logs()
         return result
+
+    def _clinic_rename_access_logs(self):
+        """Her access log stays (who opened her records, and when), named after the records as they now read."""
+        logs = self.env["auditlog.log"].sudo().search([("clinic_partner_id", "=", self.id)])
+        for log in logs.filtered("model_model"):
+            record = self.env[log.model_model].sudo().with_context(auditlog_disabled=True).browse(log.res_id)
+            log.name = record.exists().display_name or False
 
     def _clinic_redacted_columns(self):
         return [

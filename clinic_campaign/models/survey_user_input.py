@@ -6,7 +6,8 @@ CLINIC_PROTECTED_FIELDS = ("campaign_id", "clinic_score", "clinic_score_count", 
 
 
 class SurveyUserInput(models.Model):
-    _inherit = "survey.user_input"
+    _name = "survey.user_input"
+    _inherit = ["survey.user_input", "clinic.health.record.mixin"]
 
     campaign_id = fields.Many2one("utm.campaign", index="btree_not_null", readonly=True, copy=False)
     clinic_score = fields.Float(

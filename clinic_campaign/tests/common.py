@@ -19,7 +19,7 @@ class ClinicCampaignCase(ClinicMembershipCase):
             "clinic_consultant",
             name="顾问 Consultant",
             email="consultant@example.com",
-            groups="base.group_user,clinic_membership.group_clinic_user",
+            groups="base.group_user,clinic_membership.group_clinic_health_own",
         )
         cls.today = fields.Date.context_today(cls.env.user)
 

@@ -51,10 +51,16 @@ class EmergencyCase(ClinicCampaignCase):
     def report(self, description="术后第二天眼周红肿，疼痛加重", date_onset="", photo=None):
         return self.Emergency.with_user(self.member_user)._clinic_portal_report(description, date_onset, photo)
 
-    def open_by_phone(self):
-        return self.Emergency.with_user(self.frontdesk).create(
-            {"partner_id": self.member.id, "description": "电话：注射部位发硬", "channel": "phone"}
+    def open_by_phone(self, description="电话：注射部位发硬"):
+        """The desk's Emergency button: the call's wizard; the desk cannot read the case it opened."""
+        call = (
+            self.env["clinic.emergency.call"]
+            .with_user(self.frontdesk)
+            .with_context(default_partner_id=self.member.id)
+            .create({"description": description})
         )
+        call.action_log_call()
+        return self.Emergency.search([("partner_id", "=", self.member.id), ("description", "=", description)])
 
     def urgent_activities(self, case):
         return case.sudo().activity_ids.filtered(lambda act: act.activity_type_id == self.emergency_type)
@@ -208,8 +214,16 @@ class TestEmergency(EmergencyCase):
                 {"partner_id": self.member.id, "description": "x", "state": "resolved", "escalated": True}
             )
         self.assertEqual(self.Emergency.search_count([]), count)
-        case.with_user(self.frontdesk).write({"description": "电话：注射部位发硬，发热 38 度"})
-        case.with_user(self.frontdesk).action_cancel()  # she logged it: a duplicate is cancelled
+        # health records are not the desk's: once logged, the case is neither read nor changed there
+        for attempt in (
+            lambda: case.with_user(self.frontdesk).read(["description"]),
+            lambda: case.with_user(self.frontdesk).write({"description": "电话：注射部位发硬，发热 38 度"}),
+            lambda: case.with_user(self.frontdesk).action_cancel(),
+        ):
+            with self.assertRaises(AccessError):
+                attempt()
+        self.assertEqual(self.snapshot(case), before)
+        case.with_user(self.consultant).action_cancel()  # a duplicate call is cancelled by who answers it
         self.assertEqual(case.state, "cancelled")
         self.assertFalse(self.urgent_activities(case))
 
@@ -226,10 +240,14 @@ class TestEmergency(EmergencyCase):
         ):
             with self.assertRaisesText(ValidationError, text):
                 self.report(**kwargs)
+        call = (
+            self.env["clinic.emergency.call"]
+            .with_user(self.frontdesk)
+            .with_context(default_partner_id=self.member.id)
+            .create({"description": "x", "date_onset": tomorrow})
+        )
         with self.assertRaisesText(ValidationError, "future"):
-            self.Emergency.with_user(self.frontdesk).create(
-                {"partner_id": self.member.id, "description": "x", "date_onset": tomorrow}
-            )
+            call.action_log_call()
         self.assertEqual(self.Emergency.search_count([]), count)
 
 

@@ -1,6 +1,6 @@
 """Campaign grants, results and attendance points as a hostile user tries them."""
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import ClinicCampaignCase
@@ -104,6 +104,9 @@ class TestHostileCampaign(ClinicCampaignCase):
         invoice = self.create_invoice(member, 100, post=False)
         task = self.env["clinic.followup.task"]._clinic_schedule(plan, invoice)
         with self.assertRaises(UserError):
-            task.with_user(self.frontdesk).write({"state": "done"})
-        task.with_user(self.frontdesk).action_done()
+            task.with_user(self.consultant).write({"state": "done"})
+        with self.assertRaises(AccessError):  # a follow-up is a health record: not the front desk's
+            task.with_user(self.frontdesk).action_done()
+        self.assertEqual(task.state, "planned")
+        task.with_user(self.consultant).action_done()
         self.assertEqual(task.state, "done")

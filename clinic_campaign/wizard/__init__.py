@@ -1,1 +1,2 @@
 from . import clinic_member_report
+from . import clinic_emergency_call

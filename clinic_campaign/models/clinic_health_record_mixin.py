@@ -25,7 +25,9 @@ class ClinicHealthRecordMixin(models.AbstractModel):
     @api.model
     @_read_write
     def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **read_kwargs):
-        return super().search_read(domain=domain, fields=fields, offset=offset, limit=limit, order=order, **read_kwargs)
+        # Odoo formats search_read's records without read(), which is what auditlog logs
+        records = self.search(domain or [], offset=offset, limit=limit, order=order)
+        return records.read(fields, **read_kwargs) if records else []
 
     @_read_write
     def web_read(self, specification):

@@ -16,3 +16,4 @@ from . import test_campaign_segments
 from . import test_data_request_campaign
 from . import test_booking
 from . import test_consent_campaign
+from . import test_health_records

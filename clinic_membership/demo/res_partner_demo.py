@@ -11,7 +11,7 @@ DEMO_MEMBERS = [
         "+86 139 1000 0001",
         "上海",
         "03-08",
-        "user_clinic_frontdesk",
+        "user_clinic_consultant",
         [("product_treatment_ipl", 20)],
     ),
     (
@@ -35,7 +35,7 @@ DEMO_MEMBERS = [
         "+86 139 1000 0004",
         "北京",
         "01-20",
-        "user_clinic_frontdesk",
+        "user_clinic_consultant",
         [
             ("product_treatment_thermage", 250),
             ("product_treatment_thermage", 90),
@@ -54,7 +54,7 @@ DEMO_MEMBERS = [
             ("product_surgery_eyelid", 10),
         ],
     ),
-    ("赵雅琪", "+86 139 1000 0006", "成都", "09-09", "user_clinic_frontdesk", []),
+    ("赵雅琪", "+86 139 1000 0006", "成都", "09-09", "user_clinic_consultant", []),
     (
         "孙悦",
         "+86 139 1000 0007",
@@ -74,7 +74,7 @@ DEMO_MEMBERS = [
         "+86 139 1000 0008",
         "广州",
         "04-18",
-        "user_clinic_frontdesk",
+        "user_clinic_consultant",
         [("product_treatment_hyaluronic", 5)],
     ),
 ]
@@ -134,7 +134,7 @@ class ResPartner(models.Model):
         if len(members) > 1:
             members[0].referred_by_id = members[1]
         if self.env.lang == "zh_CN":  # the demo staff read their screens in Chinese
-            staff = ("manager", "frontdesk", "accountant", "director")
+            staff = ("manager", "frontdesk", "consultant", "accountant", "director")
             for key in staff:
                 user = self.env.ref(f"clinic_membership.user_clinic_{key}", raise_if_not_found=False)
                 if user:

@@ -11,6 +11,7 @@ SCREENS = [
     "clinic_campaign.clinic_campaign_grant_action",
     "clinic_campaign.clinic_followup_plan_action",
     "clinic_campaign.clinic_followup_task_action",
+    "clinic_campaign.auditlog_log_action_clinic_access",
 ]
 
 
@@ -26,6 +27,7 @@ class TestChineseMarketingScreens(HttpCase):
             groups="base.group_user,clinic_membership.group_clinic_manager,mass_mailing.group_mass_mailing_user",
         )
         campaign = self.env["utm.campaign"].search([("clinic_campaign_type", "=", "double_points")], limit=1)
+        self.env["clinic.emergency"].search([], limit=1).with_user(manager).read(["description"])  # an access row
         for action in [*SCREENS, f"clinic_campaign.clinic_campaign_action/{campaign.id}"]:
             with self.subTest(screen=action):
                 self.start_tour(f"/odoo/action-{action}", "clinic_zh_cn_screen_tour", login=manager.login)

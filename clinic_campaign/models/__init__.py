@@ -25,3 +25,4 @@ from . import resource_booking
 from . import auditlog_log
 from . import auditlog_rule
 from . import survey_user_input_line
+from . import ir_binary

@@ -2,6 +2,8 @@
 members', the on-call doctor his cases, the managers all; every read is logged (OCA auditlog) with
 who and when, never with what the record holds; the manager reads the log on the member."""
 
+import base64
+
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 
@@ -163,3 +165,19 @@ class TestHealthRecordsOverRpc(HttpCase, HealthRecordCase):
         self.assertEqual(len(log), 1, "one read, one row: served read/write once, not retried")
         self.assertEqual(log.user_id, self.consultant)
         self.assertIn("/web/dataset/call_kw/clinic.emergency/web_read", log.http_request_id.name)
+
+    def test_a_photo_opened_by_its_url_is_logged(self):
+        case = self.report("术后照片", photo=self.png).sudo()
+        url = f"/web/image/clinic.emergency/{case.id}/photo"
+        before = self.access_logs(case)
+        self.authenticate(self.frontdesk.login, self.frontdesk.login)
+        response = self.url_open(url)
+        self.assertNotEqual(response.content, base64.b64decode(case.photo), "the desk does not get the photo")
+        self.assertEqual(self.access_logs(case), before)
+        self.authenticate(self.consultant.login, self.consultant.login)
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, base64.b64decode(case.photo))
+        log = self.access_logs(case) - before
+        self.assertEqual((len(log), log.user_id, log.line_ids.field_name), (1, self.consultant, "photo"))
+        self.assertFalse(log.line_ids.old_value)

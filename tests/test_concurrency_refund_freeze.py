@@ -7,18 +7,15 @@ quote, or the payment finds the contract frozen.
 """
 
 import base64
-import threading
 from contextlib import closing
 
-from psycopg2 import errors
-from wallets import commit_wallets, delete_wallets, superuser_env, wait_for_lock_waiter
+from wallets import commit_wallets, delete_wallets, race_on_wallet, superuser_env
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 TIMEOUT = 30
-WALLET_LOCK = "%clinic_prepaid_contract%FOR NO KEY UPDATE%"
 PRINCIPAL = 1000.0
 SPEND = 100.0
 
@@ -65,52 +62,8 @@ class TestRefundFreezeRace(TransactionCase):
     def _submit(self, env):
         env["clinic.refund.request"].browse(self.request_id).action_submit()
 
-    def _held(self, job, done, release, results, key):
-        """Run ``job`` and keep its transaction open until ``release`` is set."""
-        with closing(self.registry.cursor()) as cr:
-            try:
-                job(superuser_env(cr))
-                done.set()
-                release.wait(TIMEOUT)
-                cr.commit()
-                results[key] = "done"
-            except Exception as error:  # reported by the test's assertions
-                cr.rollback()
-                results[key] = error
-                done.set()
-
-    def _retried(self, job, results, key):
-        """Run ``job`` as Odoo's RPC layer does: again on fresh data after a serialization failure."""
-        results[f"{key}_tries"] = 0
-        for _attempt in range(5):
-            results[f"{key}_tries"] += 1
-            with closing(self.registry.cursor()) as cr:
-                try:
-                    job(superuser_env(cr))
-                    cr.commit()
-                    results[key] = "done"
-                    return
-                except errors.SerializationFailure:
-                    cr.rollback()
-                except UserError as error:
-                    cr.rollback()
-                    results[key] = error
-                    return
-        results[key] = "gave up"
-
     def _race(self, first, second):
-        """``first`` runs and holds its transaction; ``second`` starts, waits on the wallet, then goes."""
-        done, release, results = threading.Event(), threading.Event(), {}
-        holder = threading.Thread(target=self._held, args=(first, done, release, results, "first"))
-        holder.start()
-        self.assertTrue(done.wait(TIMEOUT))
-        follower = threading.Thread(target=self._retried, args=(second, results, "second"))
-        follower.start()
-        results["second_waited"] = wait_for_lock_waiter(self.registry, WALLET_LOCK, TIMEOUT)
-        release.set()
-        holder.join(TIMEOUT)
-        follower.join(TIMEOUT)
-        return results
+        return race_on_wallet(self.registry, first, second, TIMEOUT)
 
     def _state(self):
         """The request's state and quote, the contract's balance, and the quote the ledger gives now."""

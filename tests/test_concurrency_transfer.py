@@ -6,18 +6,15 @@ either the transfer carries what the payment left, or the payment finds the cont
 payer's.
 """
 
-import threading
 from contextlib import closing
 
-from psycopg2 import errors
-from wallets import commit_wallets, delete_wallets, superuser_env, wait_for_lock_waiter
+from wallets import commit_wallets, delete_wallets, race_on_wallet, superuser_env
 
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 TIMEOUT = 30
-WALLET_LOCK = "%clinic_prepaid_contract%FOR NO KEY UPDATE%"
 PRINCIPAL = 1000.0
 SPEND = 100.0
 
@@ -84,49 +81,8 @@ class TestTransferPaymentRace(TransactionCase):
     def _transfer(self, env):
         env["clinic.contract.transfer"].browse(self.transfer_id).action_confirm()
 
-    def _held(self, job, done, release, results):
-        with closing(self.registry.cursor()) as cr:
-            try:
-                job(superuser_env(cr))
-                done.set()
-                release.wait(TIMEOUT)
-                cr.commit()
-                results["first"] = "done"
-            except Exception as error:  # reported by the test's assertions
-                cr.rollback()
-                results["first"] = error
-                done.set()
-
-    def _retried(self, job, results):
-        results["tries"] = 0
-        for _attempt in range(5):
-            results["tries"] += 1
-            with closing(self.registry.cursor()) as cr:
-                try:
-                    job(superuser_env(cr))
-                    cr.commit()
-                    results["second"] = "done"
-                    return
-                except errors.SerializationFailure:
-                    cr.rollback()
-                except UserError as error:
-                    cr.rollback()
-                    results["second"] = error
-                    return
-        results["second"] = "gave up"
-
     def _race(self, first, second):
-        done, release, results = threading.Event(), threading.Event(), {}
-        holder = threading.Thread(target=self._held, args=(first, done, release, results))
-        holder.start()
-        self.assertTrue(done.wait(TIMEOUT))
-        follower = threading.Thread(target=self._retried, args=(second, results))
-        follower.start()
-        results["waited"] = wait_for_lock_waiter(self.registry, WALLET_LOCK, TIMEOUT)
-        release.set()
-        holder.join(TIMEOUT)
-        follower.join(TIMEOUT)
-        return results
+        return race_on_wallet(self.registry, first, second, TIMEOUT)
 
     def _state(self):
         with closing(self.registry.cursor()) as cr:
@@ -157,9 +113,9 @@ class TestTransferPaymentRace(TransactionCase):
     def test_payment_first_then_the_transfer_carries_what_it_left(self):
         results = self._race(self._spend, self._transfer)
         self.assertEqual(results["first"], "done")
-        self.assertTrue(results["waited"], "the transfer waits on the wallet held by the payment")
+        self.assertTrue(results["second_waited"], "the transfer waits on the wallet held by the payment")
         self.assertEqual(results["second"], "done")
-        self.assertGreater(results["tries"], 1, "retried on the ledger the payment left")
+        self.assertGreater(results["second_tries"], 1, "retried on the ledger the payment left")
         state = self._state()
         self.assertEqual((state["transfer"], state["holder"]), ("done", self.sister_id))
         self.assertEqual(state["transferred"], PRINCIPAL - SPEND, "the transfer carries the balance after the payment")
@@ -170,7 +126,7 @@ class TestTransferPaymentRace(TransactionCase):
     def test_transfer_first_then_the_payment_finds_another_holder(self):
         results = self._race(self._transfer, self._spend)
         self.assertEqual(results["first"], "done")
-        self.assertTrue(results["waited"], "the payment waits on the wallet held by the transfer")
+        self.assertTrue(results["second_waited"], "the payment waits on the wallet held by the transfer")
         self.assertIsInstance(results["second"], UserError, "the transferor's bill is no longer paid from it")
         state = self._state()
         self.assertEqual((state["transfer"], state["holder"]), ("done", self.sister_id))

@@ -4,10 +4,14 @@
 and posted invoices to pay; ``delete_wallets`` removes everything they and the workers created.
 """
 
+import threading
 import time
 from contextlib import closing
 
+from psycopg2 import errors
+
 from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import UserError
 
 
 def superuser_env(cr):
@@ -157,3 +161,59 @@ def wait_for_lock_waiter(registry, query_pattern, timeout):
             cr.rollback()
             time.sleep(0.05)
     return False
+
+
+WALLET_LOCK = "%clinic_prepaid_contract%FOR NO KEY UPDATE%"
+
+
+def race_on_wallet(registry, first, second, timeout):
+    """Two workers on one wallet: ``first`` runs and holds its transaction open; ``second`` starts,
+    waits on the wallet's lock, and goes once ``first`` commits, retried on a serialization failure as
+    Odoo's RPC layer does. Each job takes a superuser environment. Returns what happened: ``first``
+    and ``second`` ("done", the error raised, or "gave up"), ``second_tries`` and ``second_waited``
+    (whether the second was seen waiting on the lock)."""
+    done, release, results = threading.Event(), threading.Event(), {}
+    holder = threading.Thread(target=_run_held, args=(registry, first, done, release, results, timeout))
+    holder.start()
+    if not done.wait(timeout):
+        raise AssertionError("the first worker did not finish its job")
+    follower = threading.Thread(target=_run_retried, args=(registry, second, results))
+    follower.start()
+    results["second_waited"] = wait_for_lock_waiter(registry, WALLET_LOCK, timeout)
+    release.set()
+    holder.join(timeout)
+    follower.join(timeout)
+    return results
+
+
+def _run_held(registry, job, done, release, results, timeout):  # noqa: PLR0917
+    with closing(registry.cursor()) as cr:
+        try:
+            job(superuser_env(cr))
+            done.set()
+            release.wait(timeout)
+            cr.commit()
+            results["first"] = "done"
+        except Exception as error:  # reported by the test's assertions
+            cr.rollback()
+            results["first"] = error
+            done.set()
+
+
+def _run_retried(registry, job, results):
+    results["second_tries"] = 0
+    for _attempt in range(5):
+        results["second_tries"] += 1
+        with closing(registry.cursor()) as cr:
+            try:
+                job(superuser_env(cr))
+                cr.commit()
+                results["second"] = "done"
+                return
+            except errors.SerializationFailure:
+                cr.rollback()
+            except UserError as error:
+                cr.rollback()
+                results["second"] = error
+                return
+    results["second"] = "gave up"

@@ -61,6 +61,7 @@ RESULT_FIELDS = {
     "clinic_revenue",
     "clinic_returned_count",
     "clinic_points_issued",
+    "clinic_gift_cost",
     "clinic_survey_count",
     "clinic_survey_score",
     "clinic_nps",
@@ -156,6 +157,14 @@ class UtmCampaign(models.Model):
         "campaign that reached the member last before it.",
     )
     clinic_points_issued = fields.Integer(string="Points Issued", readonly=True, copy=False)
+    clinic_gift_cost = fields.Monetary(
+        string="Gifts and Discounts",
+        currency_field="currency_id",
+        readonly=True,
+        copy=False,
+        help="What the campaign's coupon, discount or gift product cost on the invoices credited to it: the discount "
+        "given (credit notes deducted), and a gift handed over at no charge at the product's cost.",
+    )
     clinic_survey_count = fields.Integer(string="Survey Answers", readonly=True, copy=False)
     clinic_survey_score = fields.Float(
         string="Average Survey Score", digits=(16, 2), readonly=True, copy=False, aggregator="avg", help="Out of 10."
@@ -708,7 +717,7 @@ class UtmCampaign(models.Model):
             surveyed, survey_skipped = campaign._clinic_event_survey_counts()
             mailed += surveyed
             skipped += survey_skipped
-            revenue, returned = campaign._clinic_credited(participants, touches)
+            revenue, returned, gift_cost = campaign._clinic_credited(participants, touches)
             campaign.sudo().write(
                 {
                     "clinic_reached_count": len(grants.filtered(lambda g: g.contact_state in CONTACTED_STATES))
@@ -717,6 +726,7 @@ class UtmCampaign(models.Model):
                     "clinic_participant_count": len(participants),
                     "clinic_revenue": revenue,
                     "clinic_returned_count": returned,
+                    "clinic_gift_cost": gift_cost,
                     "clinic_points_issued": campaign._clinic_points_issued(),
                     "clinic_survey_count": len(scores),
                     "clinic_survey_score": sum(scores) / len(scores) if scores else 0.0,
@@ -775,38 +785,74 @@ class UtmCampaign(models.Model):
         return {campaign: campaign._clinic_first_touch_dates() for campaign in campaigns | self}
 
     def _clinic_credited(self, participants, touches):
-        """(revenue, members who came back): what participants spent within the attribution window after the
-        campaign first reached them, and how many of them came for a visit in it."""
+        """(revenue, members who came back, gifts and discounts): what participants spent within the attribution
+        window after the campaign first reached them, how many of them came for a visit in it, and what the
+        campaign's own product cost on those invoices."""
         self.ensure_one()
         touched = {partner_id: day for partner_id, day in touches[self].items() if partner_id in participants.ids}
         if not touched:
-            return 0.0, 0
+            return 0.0, 0, 0.0
         window = timedelta(days=max(self.clinic_attribution_days, 0))
+        domain = [
+            ("commercial_partner_id", "in", list(touched)),
+            ("state", "=", "posted"),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("company_id", "=", (self.company_id or self.env.company).id),
+            ("invoice_date", ">=", min(touched.values())),
+            ("invoice_date", "<=", max(touched.values()) + window),
+        ]
         groups = (
             self.env["account.move"]
             .sudo()
             ._read_group(
-                [
-                    ("commercial_partner_id", "in", list(touched)),
-                    ("state", "=", "posted"),
-                    ("move_type", "in", ("out_invoice", "out_refund")),
-                    ("company_id", "=", (self.company_id or self.env.company).id),
-                    ("invoice_date", ">=", min(touched.values())),
-                    ("invoice_date", "<=", max(touched.values()) + window),
-                ],
+                domain,
                 ["commercial_partner_id", "invoice_date:day"],
                 ["amount_untaxed_signed:sum", "move_type:array_agg"],
             )
         )
         later = self._clinic_later_touches(touched, touches)
         credited = [
-            (partner, amount, move_types)
+            (partner, day, amount, move_types)
             for partner, day, amount, move_types in groups
             if touched[partner.id] <= day <= touched[partner.id] + window
             and not any(touch <= day <= end for touch, end in later.get(partner.id, ()))
         ]
-        returned = {partner for partner, _amount, move_types in credited if "out_invoice" in move_types}
-        return self.currency_id.round(sum(amount for _partner, amount, _types in credited)), len(returned)
+        returned = {partner for partner, _day, _amount, move_types in credited if "out_invoice" in move_types}
+        revenue = self.currency_id.round(sum(amount for _partner, _day, amount, _types in credited))
+        return revenue, len(returned), self._clinic_gift_cost(domain, {(p.id, day) for p, day, _a, _t in credited})
+
+    def _clinic_gift_cost(self, move_domain, credited_days):
+        """The cost of the campaign's product on the credited invoices ({(member id, day)}): a discount line
+        costs what it takes off, a gift given at no charge its product's cost; a credit note gives it back."""
+        product = self.discount_product_id
+        if not product or not credited_days:
+            return 0.0
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    *(
+                        (f"move_id.{field}", operator, value)
+                        for field, operator, value in move_domain
+                        if field != "commercial_partner_id"
+                    ),
+                    ("move_id.commercial_partner_id", "in", [partner_id for partner_id, _day in credited_days]),
+                    ("display_type", "=", "product"),
+                    ("product_id", "=", product.id),
+                ]
+            )
+        )
+        cost = 0.0
+        for line in lines.filtered(
+            lambda li: (li.move_id.commercial_partner_id.id, li.move_id.invoice_date) in credited_days
+        ):
+            sign = -1 if line.move_id.move_type == "out_refund" else 1
+            if line.currency_id.is_zero(line.price_unit):
+                cost += sign * line.quantity * product.standard_price
+            else:
+                cost += -sign * line.price_subtotal if line.price_subtotal < 0 else 0.0
+        return self.currency_id.round(cost)
 
     def _clinic_later_touches(self, touched, touches):
         """{partner id: [(day, end of its window)]} of the other campaigns that reached each participant after

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -126,6 +127,59 @@ class TestCampaign(ClinicCampaignCase):
         campaign.clinic_attribution_days = 30
         campaign._clinic_refresh_results()
         self.assertEqual(campaign.clinic_revenue, 1700)
+
+    def test_gifts_and_discounts_are_counted_against_the_revenue(self):
+        coupon = self.env["product.product"].create(
+            {"name": "节日立减券", "type": "service", "list_price": 0.0, "standard_price": 0.0}
+        )
+        gift = self.env["product.product"].create(
+            {"name": "节日礼品 面膜", "type": "consu", "list_price": 0.0, "standard_price": 45.0}
+        )
+        member = self.create_member("礼品会员")
+
+        def campaign_with(product):
+            campaign = self.create_campaign(
+                "holiday",
+                date_start=self.today,
+                clinic_attribution_days=10,
+                discount_product_id=product.id,
+                mail_template_id=self.env.ref("clinic_campaign.mail_template_campaign_holiday").id,
+            )
+            campaign.action_clinic_launch()
+            return campaign
+
+        def invoice(product, price, quantity=1):
+            move = self.create_invoice(member, 1000, post=False)
+            move.write(
+                {
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "quantity": quantity,
+                                "price_unit": price,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ]
+                }
+            )
+            move.action_post()
+            return move
+
+        discounts = campaign_with(coupon)
+        discounted = invoice(coupon, -200.0)
+        invoice(coupon, -100.0)
+        discounts._clinic_refresh_results()
+        self.assertEqual((discounts.clinic_revenue, discounts.clinic_gift_cost), (1700.0, 300.0))
+        self.credit_note(discounted)  # the discount is given back with the invoice
+        discounts._clinic_refresh_results()
+        self.assertEqual((discounts.clinic_revenue, discounts.clinic_gift_cost), (900.0, 100.0))
+
+        gifts = campaign_with(gift)  # reaches her last: what follows is credited to it
+        invoice(gift, 0.0, quantity=2)
+        gifts._clinic_refresh_results()
+        self.assertEqual(gifts.clinic_gift_cost, 90.0, "two gifts at their cost")
 
     def test_participants_are_those_reached_and_revenue_is_credited_once(self):
         template = self.env.ref("clinic_campaign.mail_template_campaign_holiday").id

@@ -9,7 +9,8 @@ class ClinicMemberReport(models.TransientModel):
         return [*super()._report_sections(), self._section_campaigns()]
 
     def _section_campaigns(self):
-        """The campaigns running in the month: what they cost in points against the revenue credited to them."""
+        """The campaigns running in the month: what they cost (points, gifts, discounts) against the revenue
+        credited to them."""
         first, last = self._period()
         domain = expression.AND(
             [
@@ -34,6 +35,7 @@ class ClinicMemberReport(models.TransientModel):
                     campaign.clinic_returned_count,
                     campaign.clinic_points_issued,
                     cost,
+                    campaign.clinic_gift_cost,
                     campaign.clinic_revenue,
                 ]
             )
@@ -46,12 +48,13 @@ class ClinicMemberReport(models.TransientModel):
                 (self.env._("Came Back"), "int"),
                 (self.env._("Points Granted"), "int"),
                 (self.env._("Points Cost"), "money"),
+                (self.env._("Gifts and Discounts"), "money"),
                 (self.env._("Revenue Credited"), "money"),
             ],
             "rows": rows,
-            "total": [self.env._("Total"), "", *(sum(row[index] for row in rows) for index in range(2, 7))],
+            "total": [self.env._("Total"), "", *(sum(row[index] for row in rows) for index in range(2, 8))],
             "note": self.env._(
                 "Campaigns running in the month, with their results at their last refresh; points at the point "
-                "value of Settings."
+                "value of Settings, gifts at their product's cost, discounts at what they took off."
             ),
         }

@@ -3,6 +3,7 @@
 import html
 import io
 import zipfile
+from datetime import timedelta
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -45,6 +46,22 @@ class TestMemberReport(StoredValueCase):
         with zipfile.ZipFile(io.BytesIO(report._render_xlsx())) as workbook:
             sheets = [name for name in workbook.namelist() if name.startswith("xl/worksheets/sheet")]
             self.assertEqual(len(sheets), len(sections), "one sheet per section")
+
+    def test_packages_are_counted_as_they_stood_at_the_month_end(self):
+        self.paid_days_ago = 40  # sold in an earlier month
+        package = self.create_package(sessions=6, price=6000.0, name="报表疗程 6 次")
+        line = self.package_contract(package).package_line_ids
+        self.redeem(line, quantity=2)  # this month
+        Report = self.env["clinic.member.report"].with_user(self.manager)
+        title = "Packages: Sessions Not Yet Redeemed"
+
+        def package_row(month):
+            section = {s["title"]: s for s in Report.create({"month": month})._report_sections()}[title]
+            return next(row for row in section["rows"] if row[0] == package.display_name)
+
+        self.assertEqual(package_row(self.today.replace(day=1) - timedelta(days=1))[1:], [1, 6, 6000.0])
+        self.assertEqual(package_row(self.today)[1:], [1, 4, line.amount_remaining])
+        self.assertEqual(line.sessions_remaining, 4)
 
     def test_no_report_on_another_company(self):
         other = self.env["res.company"].create({"name": "别家诊所"})

@@ -56,23 +56,49 @@ class ClinicMemberReport(models.TransientModel):
             "gl": gl,
         }
 
-    def _section_packages(self):
+    def _packages_at_month_end(self):
+        """{package: [packages sold, sessions left, value left]} at the month's end: the packages of
+        contracts signed by then, less the sessions their stored-value rows redeemed by then."""
+        _first, last = self._period()
         lines = (
             self.env["clinic.contract.package.line"]
             .sudo()
-            ._read_group(
+            .search(
                 [
                     ("company_id", "=", self.company_id.id),
-                    ("contract_id.state", "=", "active"),
-                    ("sessions_remaining", ">", 0),
-                ],
-                ["package_id"],
-                ["__count", "sessions_remaining:sum", "amount_remaining:sum"],
+                    ("date_signed", "<=", last),
+                    ("package_kind", "!=", "unlimited"),
+                    ("contract_id.state", "in", ("active", "closed", "terminated")),
+                ]
             )
         )
+        used = {
+            line: (sessions, principal)
+            for line, sessions, principal in self.env["clinic.stored.value.move"]
+            .sudo()
+            ._read_group(
+                [("package_line_id", "in", lines.ids), ("date", "<=", last)],
+                ["package_line_id"],
+                ["sessions:sum", "amount_principal:sum"],
+            )
+        }
+        packages = {}
+        for line in lines:
+            sessions, principal = used.get(line, (0, 0.0))
+            left = line.sessions_total + sessions
+            if left > 0:
+                row = packages.setdefault(line.package_id, [0, 0, 0.0])
+                row[0] += 1
+                row[1] += left
+                row[2] += line.price_total + principal
+        return packages
+
+    def _section_packages(self):
         rows = [
             [package.display_name, count, sessions, self.currency_id.round(amount)]
-            for package, count, sessions, amount in lines
+            for package, (count, sessions, amount) in sorted(
+                self._packages_at_month_end().items(), key=lambda item: item[0].display_name
+            )
         ]
         return {
             "title": self.env._("Packages: Sessions Not Yet Redeemed"),
@@ -84,5 +110,7 @@ class ClinicMemberReport(models.TransientModel):
             ],
             "rows": rows,
             "total": [self.env._("Total"), *(sum(row[index] for row in rows) for index in (1, 2, 3))],
-            "note": self.env._("Active contracts' packages, as of today."),
+            "note": self.env._(
+                "At the month's end: packages of contracts signed by then, less the sessions redeemed by then."
+            ),
         }

@@ -9,7 +9,7 @@ quote, or the payment finds the contract frozen.
 import base64
 from contextlib import closing
 
-from wallets import commit_wallets, delete_wallets, race_on_wallet, superuser_env
+from wallets import commit_wallets, delete_wallets, race_two_workers, superuser_env
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
@@ -63,7 +63,7 @@ class TestRefundFreezeRace(TransactionCase):
         env["clinic.refund.request"].browse(self.request_id).action_submit()
 
     def _race(self, first, second):
-        return race_on_wallet(self.registry, first, second, TIMEOUT)
+        return race_two_workers(self.registry, first, second, TIMEOUT)
 
     def _state(self):
         """The request's state and quote, the contract's balance, and the quote the ledger gives now."""

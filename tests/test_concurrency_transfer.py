@@ -8,7 +8,7 @@ payer's.
 
 from contextlib import closing
 
-from wallets import commit_wallets, delete_wallets, race_on_wallet, superuser_env
+from wallets import commit_wallets, delete_wallets, race_two_workers, superuser_env
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -82,7 +82,7 @@ class TestTransferPaymentRace(TransactionCase):
         env["clinic.contract.transfer"].browse(self.transfer_id).action_confirm()
 
     def _race(self, first, second):
-        return race_on_wallet(self.registry, first, second, TIMEOUT)
+        return race_two_workers(self.registry, first, second, TIMEOUT)
 
     def _state(self):
         with closing(self.registry.cursor()) as cr:

@@ -166,12 +166,13 @@ def wait_for_lock_waiter(registry, query_pattern, timeout):
 WALLET_LOCK = "%clinic_prepaid_contract%FOR NO KEY UPDATE%"
 
 
-def race_on_wallet(registry, first, second, timeout):
-    """Two workers on one wallet: ``first`` runs and holds its transaction open; ``second`` starts,
-    waits on the wallet's lock, and goes once ``first`` commits, retried on a serialization failure as
-    Odoo's RPC layer does. Each job takes a superuser environment. Returns what happened: ``first``
-    and ``second`` ("done", the error raised, or "gave up"), ``second_tries`` and ``second_waited``
-    (whether the second was seen waiting on the lock)."""
+def race_two_workers(registry, first, second, timeout, *, lock=WALLET_LOCK, second_waits=True):
+    """Two workers on the same rows, each in its own transaction: ``first`` runs and holds its
+    transaction open; ``second`` starts, waits on a row lock (a query matching ``lock``) unless told it
+    does not, and goes once ``first`` commits, retried on a serialization failure as Odoo's RPC layer
+    does. Each job takes a superuser environment. Returns what happened: ``first`` and ``second``
+    ("done", the error raised, or "gave up"), ``first_result``/``second_result`` (what each job
+    returned), ``second_tries`` and ``second_waited`` (whether the second was seen waiting)."""
     done, release, results = threading.Event(), threading.Event(), {}
     holder = threading.Thread(target=_run_held, args=(registry, first, done, release, results, timeout))
     holder.start()
@@ -179,7 +180,11 @@ def race_on_wallet(registry, first, second, timeout):
         raise AssertionError("the first worker did not finish its job")
     follower = threading.Thread(target=_run_retried, args=(registry, second, results))
     follower.start()
-    results["second_waited"] = wait_for_lock_waiter(registry, WALLET_LOCK, timeout)
+    if second_waits:
+        results["second_waited"] = wait_for_lock_waiter(registry, lock, timeout)
+    else:
+        follower.join(timeout)  # it does not wait on the first: it finishes while the first still holds
+        results["second_waited"] = False
     release.set()
     holder.join(timeout)
     follower.join(timeout)
@@ -189,7 +194,7 @@ def race_on_wallet(registry, first, second, timeout):
 def _run_held(registry, job, done, release, results, timeout):  # noqa: PLR0917
     with closing(registry.cursor()) as cr:
         try:
-            job(superuser_env(cr))
+            results["first_result"] = job(superuser_env(cr))
             done.set()
             release.wait(timeout)
             cr.commit()
@@ -206,7 +211,7 @@ def _run_retried(registry, job, results):
         results["second_tries"] += 1
         with closing(registry.cursor()) as cr:
             try:
-                job(superuser_env(cr))
+                results["second_result"] = job(superuser_env(cr))
                 cr.commit()
                 results["second"] = "done"
                 return

@@ -34,7 +34,8 @@ DB_USER_FOR_ODOO = "odoo"  # Odoo refuses to connect as the 'postgres' superuser
 DEMO_LOGINS = [
     ("admin", "admin", "Administrator / 管理员"),
     ("manager", "manager", "Clinic Manager / 门店经理"),
-    ("frontdesk", "frontdesk", "Clinic User, front desk / 前台"),
+    ("frontdesk", "frontdesk", "Clinic User, front desk / 前台 (no health records)"),
+    ("consultant", "consultant", "Consultant / 咨询师 (her members' health records)"),
     ("accountant", "accountant", "Clinic Accountant / 会计"),
     ("director", "director", "Clinic Director / 院长"),
     ("doctor", "doctor", "Practitioner / 医生 (gives treatments)"),

@@ -669,6 +669,9 @@ PEER_TAGS = (
     "-/resource_booking:BackendCaseMisc.test_suggested_and_subscribed_recipients",
     "/privacy_consent",
     "/auditlog",
+    # expects Odoo's demo administrator to be named "Mitchell Admin"; clinic_membership's demo names
+    # the administrator 系统管理员 for the Chinese screens (the session's display name is what it checks)
+    "-/auditlog:TestAuditlogHttp.test_compute_display_name",
     "/account:TestAccountMoveOutInvoiceOnchanges",
     "/account:TestAccountMoveOutRefundOnchanges",
     "/account:TestAccountPaymentRegister",

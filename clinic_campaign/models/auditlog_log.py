@@ -25,19 +25,24 @@ class AuditlogLog(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._clinic_link_member(vals)
+        self._clinic_link_members(vals_list)
         return super().create(vals_list)
 
-    def _clinic_link_member(self, vals):
-        model = self.env["ir.model"].sudo().browse(vals.get("model_id")).model
-        path = HEALTH_RECORD_MEMBER_PATHS.get(model)
-        if not path or not vals.get("res_id"):
-            return
-        record = self.env[model].sudo().with_context(auditlog_disabled=True).browse(vals["res_id"]).exists()
-        member = record.mapped(path).commercial_partner_id
-        vals["clinic_partner_id"] = member.id
-        vals["clinic_company_id"] = (record.company_id.id if "company_id" in record._fields else False) or (
-            member.member_company_id.id
-        )
-        vals["clinic_access"] = vals.get("method") if vals.get("method") in ("read", "export_data") else "other"
+    def _clinic_link_members(self, vals_list):
+        """The member (and her clinic) of each row about a health record; one read per model, however
+        many records a list view read at once."""
+        by_model = {}
+        for vals in vals_list:
+            model = self.env["ir.model"].sudo().browse(vals.get("model_id")).model
+            if model in HEALTH_RECORD_MEMBER_PATHS and vals.get("res_id"):
+                by_model.setdefault(model, []).append(vals)
+        for model, model_vals in by_model.items():
+            Model = self.env[model].sudo().with_context(auditlog_disabled=True)
+            records = Model.browse([vals["res_id"] for vals in model_vals]).exists()
+            for vals in model_vals:
+                record = records.browse(vals["res_id"]) & records
+                member = record.mapped(HEALTH_RECORD_MEMBER_PATHS[model]).commercial_partner_id
+                company = record.company_id if "company_id" in record._fields else self.env["res.company"]
+                vals["clinic_partner_id"] = member.id
+                vals["clinic_company_id"] = (company or member.member_company_id).id
+                vals["clinic_access"] = vals["method"] if vals.get("method") in ("read", "export_data") else "other"

@@ -1,10 +1,37 @@
+import functools
+
 from odoo import models
 
 from .auditlog_log import HEALTH_RECORD_MEMBER_PATHS
 
 
+def _logged_whatever_the_context(read):
+    """auditlog's logging ``read``, which skips a call whose context says ``auditlog_disabled``: a
+    client can send that context over JSON-RPC. On a health record, only code running as superuser
+    (auditlog's own processing, the application's) reads unlogged."""
+
+    @functools.wraps(read)  # keeps auditlog's ``origin``, which it reverts by
+    def logged_read(self, *args, **kwargs):
+        if not self.env.su and self.env.context.get("auditlog_disabled"):
+            self = self.with_context(auditlog_disabled=False)
+        return read(self, *args, **kwargs)
+
+    logged_read._clinic_logged = True
+    logged_read._readonly = False  # the log is a write (clinic.health.record.mixin)
+    return logged_read
+
+
 class AuditlogRule(models.Model):
     _inherit = "auditlog.rule"
+
+    def _patch_methods(self):
+        updated = super()._patch_methods()
+        for model in HEALTH_RECORD_MEMBER_PATHS:
+            model_class = self.pool.get(model)
+            read = model_class and model_class.__dict__.get("read")
+            if read and hasattr(read, "origin") and not getattr(read, "_clinic_logged", False):
+                model_class.read = _logged_whatever_the_context(read)
+        return updated
 
     def _prepare_log_line_vals_on_read(self, log_vals, field, read_values):
         """Which fields of a health record were read, without copying what they hold into the log."""

@@ -4,7 +4,7 @@ who and when, never with what the record holds; the manager reads the log on the
 
 import base64
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 
 from .test_emergency import EmergencyCase
@@ -117,6 +117,32 @@ class TestHealthRecords(HealthRecordCase):
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0, "the log names the fields read, never what they hold")
 
+    def test_a_context_does_not_switch_the_log_off(self):
+        before = self.access_logs(self.case)
+        forged = self.case.with_user(self.consultant).with_context(auditlog_disabled=True)
+        forged.read(["description"])
+        forged.web_read({"description": {}})
+        self.env["clinic.emergency"].with_user(self.consultant).with_context(auditlog_disabled=True).search_read(
+            [("id", "=", self.case.id)], ["description"]
+        )
+        self.assertEqual(len(self.access_logs(self.case) - before), 3, "each read is logged all the same")
+
+    def test_desk_cannot_log_a_call_for_another_clinics_member_nor_a_broken_photo(self):
+        other_clinic = self.env["res.company"].create({"name": "别家诊所 Other clinic"})
+        self.env["clinic.membership.tier"].create(
+            {"name": "别家普通", "min_spend": 0, "sequence": 1, "company_id": other_clinic.id}
+        )
+        theirs = self.env["res.partner"].create({"name": "别家会员"})
+        theirs.with_company(other_clinic).action_enrol_member()
+        self.assertEqual(theirs.member_company_id, other_clinic)
+        count = self.Emergency.search_count([])
+        Call = self.env["clinic.emergency.call"].with_user(self.frontdesk)
+        with self.assertRaises(AccessError):
+            Call.create({"partner_id": theirs.id, "description": "x"}).action_log_call()
+        with self.assertRaises(UserError):  # a ValidationError is one
+            Call.create({"partner_id": self.member.id, "description": "x", "photo": base64.b64encode(b"not an image")})
+        self.assertEqual(self.Emergency.search_count([]), count, "nothing opened")
+
     def test_manager_reads_the_access_log_on_the_member_and_nobody_else_does(self):
         self.case.with_user(self.consultant).read(["description"])
         self.case.with_user(self.doctor).read(["description"])
@@ -159,7 +185,14 @@ class TestHealthRecordsOverRpc(HttpCase, HealthRecordCase):
                 self.call(self.frontdesk, model, method, *args)
             self.assertEqual(str(caught.exception), "odoo.exceptions.AccessError")
         self.assertEqual(self.access_logs(), before)
-        result = self.call(self.consultant, "clinic.emergency", "web_read", self.case.ids, {"description": {}})
+        result = self.call(
+            self.consultant,
+            "clinic.emergency",
+            "web_read",
+            self.case.ids,
+            {"description": {}},
+            context={"auditlog_disabled": True},  # a client's context does not switch the log off
+        )
         self.assertEqual(result[0]["description"], DESCRIPTION)
         log = self.access_logs(self.case) - before
         self.assertEqual(len(log), 1, "one read, one row: served read/write once, not retried")

@@ -33,9 +33,10 @@ class TestHostileCampaign(ClinicCampaignCase):
     def test_results_are_counted_not_typed(self):
         campaign = self.create_campaign("holiday", bonus_points=10, date_start=self.today)
         for user in (self.manager, self.env.ref("base.user_admin")):
-            with self.assertRaisesRegex(UserError, "only change through its actions"):
-                campaign.with_user(user).write({"clinic_revenue": 1e9, "clinic_participant_count": 5000})
-        self.assertEqual(campaign.clinic_participant_count, 0)
+            for forged in ({"clinic_revenue": 1e9, "clinic_participant_count": 5000}, {"clinic_gift_cost": -1e9}):
+                with self.assertRaisesRegex(UserError, "only change through its actions"):
+                    campaign.with_user(user).write(forged)
+        self.assertEqual((campaign.clinic_participant_count, campaign.clinic_gift_cost), (0, 0.0))
 
     def test_nobody_creates_a_campaign_with_results(self):
         """Create was never checked where write was: a plain employee made a campaign with 9,999,999 revenue."""

@@ -55,3 +55,5 @@ class ClinicEmergencyCall(models.TransientModel):
             raise AccessError(
                 self.env._("%s is not a member: only a member's urgent call is logged here.", partner.name)
             )
+        if partner.member_company_id not in self.env.user.company_ids:
+            raise AccessError(self.env._("%s is a member of a clinic you do not work for.", partner.name))

@@ -4,11 +4,9 @@ Each runs in its own database transaction, as two Odoo workers would, and the se
 a serialization failure as Odoo's RPC layer retries it: the members are brought over once.
 """
 
-import threading
 from contextlib import closing
 
-from psycopg2 import errors
-from wallets import superuser_env, wait_for_lock_waiter
+from wallets import race_two_workers, superuser_env
 
 from odoo import api
 from odoo.exceptions import UserError
@@ -57,48 +55,13 @@ class TestOpeningRace(TransactionCase):
         env = api.Environment(cr, self.manager_id, {"tracking_disable": True})
         env["clinic.member.opening"].browse(self.row_id).action_post()
 
-    def _held(self, done, release, results):
-        with closing(self.registry.cursor()) as cr:
-            try:
-                self._post(cr)
-                done.set()
-                release.wait(TIMEOUT)
-                cr.commit()
-                results["first"] = "done"
-            except Exception as error:  # reported by the test's assertions
-                cr.rollback()
-                results["first"] = error
-                done.set()
-
-    def _retried(self, results):
-        for _attempt in range(5):
-            with closing(self.registry.cursor()) as cr:
-                try:
-                    self._post(cr)
-                    cr.commit()
-                    results["second"] = "done"
-                    return
-                except errors.SerializationFailure:
-                    cr.rollback()
-                except UserError as error:
-                    cr.rollback()
-                    results["second"] = error
-                    return
-        results["second"] = "gave up"
-
     def test_the_same_rows_posted_twice_at_once_bring_the_members_over_once(self):
-        done, release, results = threading.Event(), threading.Event(), {}
-        holder = threading.Thread(target=self._held, args=(done, release, results))
-        holder.start()
-        self.assertTrue(done.wait(TIMEOUT))
-        follower = threading.Thread(target=self._retried, args=(results,))
-        follower.start()
-        waited = wait_for_lock_waiter(self.registry, OPENING_LOCK, TIMEOUT)
-        release.set()
-        holder.join(TIMEOUT)
-        follower.join(TIMEOUT)
+        def post(env):
+            self._post(env.cr)
+
+        results = race_two_workers(self.registry, post, post, TIMEOUT, lock=OPENING_LOCK)
         self.assertEqual(results["first"], "done")
-        self.assertTrue(waited, "the second manager waits on the rows the first is posting")
+        self.assertTrue(results["second_waited"], "the second manager waits on the rows the first is posting")
         self.assertIsInstance(results["second"], UserError)
         self.assertIn("already posted", str(results["second"]))
         with closing(self.registry.cursor()) as cr:
